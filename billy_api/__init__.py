@@ -1,0 +1,36 @@
+"""billy_api — a Python client for Billy's v2 API (billy.dk) and a local sandbox that speaks it."""
+
+from .client import DEFAULT_BASE_URL, BillyClient, BillyPage, BillyWriteResult
+from .errors import (
+    BillyAuthenticationError,
+    BillyConnectionError,
+    BillyError,
+    BillyMalformedResponseError,
+    BillyNotFoundError,
+    BillyRateLimitError,
+    BillyRequestError,
+    BillyServerError,
+    BillyTimeoutError,
+    BillyValidationError,
+)
+from .resources import INVOICE_TYPE_CREDIT_NOTE, INVOICE_TYPE_INVOICE, SINGULAR
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "INVOICE_TYPE_CREDIT_NOTE",
+    "INVOICE_TYPE_INVOICE",
+    "SINGULAR",
+    "BillyAuthenticationError",
+    "BillyClient",
+    "BillyConnectionError",
+    "BillyError",
+    "BillyMalformedResponseError",
+    "BillyNotFoundError",
+    "BillyPage",
+    "BillyRateLimitError",
+    "BillyRequestError",
+    "BillyServerError",
+    "BillyTimeoutError",
+    "BillyValidationError",
+    "BillyWriteResult",
+]
