@@ -158,13 +158,29 @@ class BillyClient:
         return record
 
     def iter_pages(self, resource, params=None, include=None, page_size=MAX_PAGE_SIZE):
-        """Yield the pages of a list call one by one; a page is fetched only when needed."""
+        """Yield the pages of a list call one by one; a page is fetched only when needed.
+
+        Arguments are checked at once; the first request goes out on the first ``next()``.
+        ``page``/``pageSize`` in ``params`` are replaced by the client's own paging.
+        """
         resource = self._check_resource(resource)
         if isinstance(page_size, bool) or not isinstance(page_size, int):
             raise ValueError("page_size must be an integer")
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValueError(f"page_size must be between 1 and {MAX_PAGE_SIZE}")
         base_params = self._with_include(dict(params or {}), include)
+        return self._pages(resource, base_params, page_size)
+
+    def list(self, resource, params=None, include=None, page_size=MAX_PAGE_SIZE):
+        """Yield the records of ``resource`` lazily, page by page.
+
+        Only one page is held at a time: the next page is requested when the records of the
+        current one have all been consumed.
+        """
+        pages = self.iter_pages(resource, params=params, include=include, page_size=page_size)
+        return (record for page in pages for record in page.records)
+
+    def _pages(self, resource, base_params, page_size):
         path = f"/{resource}"
         page = 1
         while True:
@@ -172,14 +188,11 @@ class BillyClient:
             data = self._send("GET", path, query, None)
             result = self._parse_page(data, resource, path, page, page_size)
             yield result
-            if result.page >= result.page_count or not result.records:
+            # Stop at meta.paging.pageCount; an empty page also ends the loop, so a wrong
+            # pageCount can never make it run forever.
+            if page >= result.page_count or not result.records:
                 return
-            page = result.page + 1
-
-    def list(self, resource, params=None, include=None, page_size=MAX_PAGE_SIZE):
-        """Yield the records of ``resource`` lazily, page by page."""
-        for page in self.iter_pages(resource, params=params, include=include, page_size=page_size):
-            yield from page.records
+            page += 1
 
     def create(self, resource, record):
         """POST ``{"<singular>": record}`` to ``/<resource>``; never retried."""
