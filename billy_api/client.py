@@ -266,19 +266,22 @@ class BillyClient:
                 maybe_applied = maybe_applied or error.maybe_applied
                 _logger.log(
                     logging.WARNING if attempt < attempts else logging.INFO,
-                    "Billy %s %s failed without an answer after %.0f ms (attempt %d/%d): %s",
+                    "Billy %s %s failed without an answer after %.0f ms (attempt %d/%d): %s: %s",
                     method,
                     log_path,
                     elapsed * 1000,
                     attempt,
                     attempts,
                     type(exc).__name__,
+                    self._redact(str(exc)),
                 )
                 if attempt < attempts:
                     self._pause(attempt, None, method, log_path)
                     continue
                 error.maybe_applied = maybe_applied
-                raise error from exc
+                # Not chained: the requests exception (and its request, with the token header)
+                # stays out of tracebacks; its redacted text is in the log line above.
+                raise error from None
 
             elapsed = time.monotonic() - started
             status = response.status_code
