@@ -1,0 +1,450 @@
+"""Listing: filters, sorting, paging and ``include`` (sideload / embed), spec §2.3 and §4.
+
+Unknown filters are ignored silently, as Billy does for some resources (spec §4.3, CONNSPEC);
+unknown sort properties fall back to the creation order.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from .resources import PLURAL, SINGULAR
+from .store import OrgData, Store
+
+MAX_PAGE_SIZE = 1000
+
+
+def _bool(value: str) -> bool | None:
+    lowered = value.strip().lower()
+    if lowered in ("true", "1", "yes"):
+        return True
+    if lowered in ("false", "0", "no"):
+        return False
+    return None
+
+
+def _eq(field: str):
+    def predicate(value: str):
+        return lambda record: record.get(field) == value
+
+    return predicate
+
+
+def _eq_bool(field: str):
+    def predicate(value: str):
+        wanted = _bool(value)
+        if wanted is None:
+            return None
+        return lambda record: bool(record.get(field)) == wanted
+
+    return predicate
+
+
+def _min(field: str):
+    def predicate(value: str):
+        return lambda record: record.get(field) is not None and record[field] >= value
+
+    return predicate
+
+
+def _max(field: str):
+    def predicate(value: str):
+        # maxApprovedTime "2025-06-02 12:00:00" vs stored "2025-06-02T12:00:00"
+        value = value.replace(" ", "T")
+        return lambda record: record.get(field) is not None and record[field][: len(value)] <= value
+
+    return predicate
+
+
+def _contains(text, needle: str) -> bool:
+    return text is not None and needle in str(text).lower()
+
+
+def _number_matches(value, needle: str) -> bool:
+    try:
+        return value is not None and float(needle) == float(value)
+    except ValueError:
+        return False
+
+
+def _q_invoices(org: OrgData):
+    def predicate(value: str):
+        needle = value.strip().lower()
+        contacts = org.tables["contacts"]
+
+        def match(record):
+            contact = contacts.get(record.get("contactId")) or {}
+            return (
+                _contains(record.get("invoiceNo"), needle)
+                or _contains(record.get("orderNo"), needle)
+                or _contains(contact.get("name"), needle)
+                or _contains(record.get("lineDescription"), needle)
+                or _number_matches(record.get("amount"), needle)
+                or _number_matches(record.get("grossAmount"), needle)
+                or _number_matches(record.get("balance"), needle)
+            )
+
+        return match
+
+    return predicate
+
+
+def _q_contacts(org: OrgData):
+    def predicate(value: str):
+        needle = value.strip().lower()
+
+        def match(record):
+            if _contains(record.get("name"), needle) or _contains(
+                record.get("registrationNo"), needle
+            ):
+                return True
+            persons = org.children("contactPersons", "contactId", record["id"])
+            return any(_contains(p.get("email"), needle) for p in persons)
+
+        return match
+
+    return predicate
+
+
+def _q_products(_org: OrgData):
+    def predicate(value: str):
+        needle = value.strip().lower()
+        return lambda record: (
+            _contains(record.get("name"), needle)
+            or _contains(record.get("productNo"), needle)
+            or _contains(record.get("description"), needle)
+        )
+
+    return predicate
+
+
+def _q_name(_org: OrgData):
+    def predicate(value: str):
+        needle = value.strip().lower()
+        return lambda record: _contains(record.get("name"), needle)
+
+    return predicate
+
+
+def _static(factory):
+    return lambda _org: factory
+
+
+FILTERS: dict[str, dict[str, Callable]] = {
+    "invoices": {
+        "contactId": _static(_eq("contactId")),
+        "state": _static(_eq("state")),
+        "type": _static(_eq("type")),
+        "isPaid": _static(_eq_bool("isPaid")),
+        "externalId": _static(_eq("externalId")),
+        "invoiceNo": _static(_eq("invoiceNo")),
+        "orderNo": _static(_eq("orderNo")),
+        "creditedInvoiceId": _static(_eq("creditedInvoiceId")),
+        "currencyId": _static(_eq("currencyId")),
+        "quoteId": _static(_eq("quoteId")),
+        "recurringInvoiceId": _static(_eq("recurringInvoiceId")),
+        "sentState": _static(_eq("sentState")),
+        "minEntryDate": _static(_min("entryDate")),
+        "maxEntryDate": _static(_max("entryDate")),
+        "minDueDate": _static(_min("dueDate")),
+        "maxDueDate": _static(_max("dueDate")),
+        "minApprovedTime": _static(lambda v: _min("approvedTime")(v.replace(" ", "T"))),
+        "maxApprovedTime": _static(_max("approvedTime")),
+        "q": _q_invoices,
+    },
+    "contacts": {
+        "isArchived": _static(_eq_bool("isArchived")),
+        "isCustomer": _static(_eq_bool("isCustomer")),
+        "isSupplier": _static(_eq_bool("isSupplier")),
+        "type": _static(_eq("type")),
+        "registrationNo": _static(_eq("registrationNo")),
+        "contactNo": _static(_eq("contactNo")),
+        "countryId": _static(_eq("countryId")),
+        "name": _static(_eq("name")),
+        "q": _q_contacts,
+    },
+    "contactPersons": {
+        "contactId": _static(_eq("contactId")),
+        "email": _static(_eq("email")),
+        "isPrimary": _static(_eq_bool("isPrimary")),
+    },
+    "products": {
+        "isArchived": _static(_eq_bool("isArchived")),
+        "productNo": _static(_eq("productNo")),
+        "name": _static(_eq("name")),
+        "q": _q_products,
+    },
+    "productPrices": {
+        "productId": _static(_eq("productId")),
+        "currencyId": _static(_eq("currencyId")),
+    },
+    "invoiceLines": {
+        "invoiceId": _static(_eq("invoiceId")),
+        "productId": _static(_eq("productId")),
+    },
+    "accounts": {
+        "isArchived": _static(_eq_bool("isArchived")),
+        "isPaymentEnabled": _static(_eq_bool("isPaymentEnabled")),
+        "isBankAccount": _static(_eq_bool("isBankAccount")),
+        "natureId": _static(_eq("natureId")),
+        "accountNo": _static(lambda v: lambda r: str(r.get("accountNo")) == v),
+        "q": _q_name,
+    },
+    "taxRates": {
+        "appliesToSales": _static(_eq_bool("appliesToSales")),
+        "appliesToPurchases": _static(_eq_bool("appliesToPurchases")),
+        "isActive": _static(_eq_bool("isActive")),
+        "q": _q_name,
+    },
+    "salesTaxRules": {"rulesetId": _static(_eq("rulesetId"))},
+    "bankPayments": {
+        "contactId": _static(_eq("contactId")),
+        "isVoided": _static(_eq_bool("isVoided")),
+        "cashAccountId": _static(_eq("cashAccountId")),
+        "minEntryDate": _static(_min("entryDate")),
+        "maxEntryDate": _static(_max("entryDate")),
+    },
+    "balanceModifiers": {
+        "subjectReference": _static(_eq("subjectReference")),
+        "modifierReference": _static(_eq("modifierReference")),
+    },
+}
+
+# Filters answered from an index instead of a scan: (plural, filter) → indexed field.
+INDEXED_FILTERS = {
+    ("invoiceLines", "invoiceId"): "invoiceId",
+    ("contactPersons", "contactId"): "contactId",
+    ("productPrices", "productId"): "productId",
+    ("invoices", "contactId"): "contactId",
+    ("salesTaxRules", "rulesetId"): "rulesetId",
+}
+
+
+def _natural(value):
+    """Sort key: None first, numbers before strings, digit strings numerically."""
+    if value is None:
+        return (0, 0, "")
+    if isinstance(value, bool):
+        return (1, int(value), "")
+    if isinstance(value, (int, float)):
+        return (1, value, "")
+    text = str(value)
+    if text.isdigit():
+        return (1, int(text), "")
+    return (2, 0, text.lower())
+
+
+def select(store: Store, org: OrgData | None, plural: str, params) -> list[dict]:
+    """The records of ``plural`` matching ``params`` (a MultiDict/dict of strings), sorted."""
+    if plural in store.reference:
+        records = list(store.reference[plural].values())
+    else:
+        assert org is not None
+        org_filter = params.get("organizationId")
+        if org_filter and org_filter != org.org_id:
+            return []
+        records = None
+        for (res, name), field in INDEXED_FILTERS.items():
+            if res == plural and params.get(name):
+                records = org.children(plural, field, params[name])
+                break
+        if records is None:
+            records = list(org.tables[plural].values())
+    predicates = []
+    for name, factory in FILTERS.get(plural, {}).items():
+        value = params.get(name)
+        if value is None or value == "":
+            continue
+        predicate = factory(org)(value)
+        if predicate is not None:
+            predicates.append(predicate)
+    if predicates:
+        records = [r for r in records if all(p(r) for p in predicates)]
+    sort_property = params.get("sortProperty")
+    descending = (params.get("sortDirection") or "ASC").upper() == "DESC"
+    if sort_property == "contact.name" and plural in ("invoices", "bankPayments") and org:
+        contacts = org.tables["contacts"]
+        records = sorted(
+            records,
+            key=lambda r: _natural((contacts.get(r.get("contactId")) or {}).get("name")),
+            reverse=descending,
+        )
+    elif sort_property and records and sort_property in records[0]:
+        records = sorted(records, key=lambda r: _natural(r.get(sort_property)), reverse=descending)
+    elif descending:
+        records = list(reversed(records))
+    return records
+
+
+def _int(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def paginate(records: list, params, url_for: Callable[[dict], str]) -> tuple[list, dict]:
+    """Slice one page; ``meta.paging`` with page/pageCount/pageSize/total (+ URLs when more than
+    one page). ``pageSize`` is capped at 1000 (the documented maximum); ``offset`` is accepted
+    as Billy's own client sends it (spec §4.1, UNCONFIRMED)."""
+    page_size = max(1, min(_int(params.get("pageSize"), MAX_PAGE_SIZE), MAX_PAGE_SIZE))
+    total = len(records)
+    page_count = max(1, math.ceil(total / page_size))
+    if params.get("offset") not in (None, ""):
+        offset = max(0, _int(params.get("offset"), 0))
+        page = offset // page_size + 1
+    else:
+        page = max(1, _int(params.get("page"), 1))
+        offset = (page - 1) * page_size
+    paging = {"page": page, "pageCount": page_count, "pageSize": page_size, "total": total}
+    if page_count > 1:
+        paging["firstUrl"] = url_for({"pageSize": page_size})
+        paging["lastUrl"] = url_for({"page": page_count, "pageSize": page_size})
+        if page > 1:
+            paging["previousUrl"] = url_for({"page": page - 1, "pageSize": page_size})
+        if page < page_count:
+            paging["nextUrl"] = url_for({"page": page + 1, "pageSize": page_size})
+    return records[offset : offset + page_size], paging
+
+
+# -- include ------------------------------------------------------------------------------------
+# has-many relations: (singular, relation) → (child plural, resolver(org, record) → children)
+HAS_MANY: dict[tuple[str, str], tuple[str, Callable]] = {
+    ("invoice", "lines"): (
+        "invoiceLines",
+        lambda org, r: sorted(
+            org.children("invoiceLines", "invoiceId", r["id"]),
+            key=lambda line: line.get("priority") or 0,
+        ),
+    ),
+    ("invoice", "balanceModifiers"): (
+        "balanceModifiers",
+        lambda org, r: org.children("balanceModifiers", "subjectReference", f"invoice:{r['id']}"),
+    ),
+    ("contact", "contactPersons"): (
+        "contactPersons",
+        lambda org, r: org.children("contactPersons", "contactId", r["id"]),
+    ),
+    ("product", "prices"): (
+        "productPrices",
+        lambda org, r: org.children("productPrices", "productId", r["id"]),
+    ),
+    ("salesTaxRuleset", "rules"): (
+        "salesTaxRules",
+        lambda org, r: org.children("salesTaxRules", "rulesetId", r["id"]),
+    ),
+    ("bankPayment", "associations"): (
+        "balanceModifiers",
+        lambda org, r: org.children(
+            "balanceModifiers", "modifierReference", f"bankPayment:{r['id']}"
+        ),
+    ),
+}
+
+# belongs-to relation name → target plural, when the record has "<name>Id".
+BELONGS_TO = {
+    "contact": "contacts",
+    "currency": "currencies",
+    "subjectCurrency": "currencies",
+    "baseCurrency": "currencies",
+    "country": "countries",
+    "product": "products",
+    "invoice": "invoices",
+    "creditedInvoice": "invoices",
+    "account": "accounts",
+    "cashAccount": "accounts",
+    "feeAccount": "accounts",
+    "defaultSalesAccount": "accounts",
+    "salesTaxRuleset": "salesTaxRulesets",
+    "defaultSalesTaxRuleset": "salesTaxRulesets",
+    "taxRate": "taxRates",
+    "fallbackTaxRate": "taxRates",
+    "attContactPerson": "contactPersons",
+    "organization": "organizations",
+    "ruleset": "salesTaxRulesets",
+}
+
+
+def parse_include(value: str | None) -> list[tuple[str, str, str]]:
+    """``invoice.lines:embed,invoice.contact`` → [(singular, relation, mode)]; junk ignored."""
+    result = []
+    for part in (value or "").split(","):
+        part = part.strip()
+        if not part or "." not in part:
+            continue
+        path, _, mode = part.partition(":")
+        singular, _, relation = path.partition(".")
+        mode = mode or "sideload"
+        if mode not in ("sideload", "embed") or singular not in PLURAL:
+            continue
+        result.append((singular, relation, mode))
+    return result
+
+
+class Includer:
+    """Applies include specs to output records (copies), collecting sideloaded roots."""
+
+    MAX_DEPTH = 3
+
+    def __init__(self, store: Store, org: OrgData | None, includes, serialize: Callable):
+        self.store = store
+        self.org = org
+        self.includes = includes
+        self.serialize = serialize
+        self.sideloaded: dict[str, dict[str, dict]] = {}
+
+    def _lookup(self, plural: str, record_id):
+        if not isinstance(record_id, str):
+            return None
+        if plural in self.store.reference:
+            return self.store.reference[plural].get(record_id)
+        if self.org is None:
+            return None
+        return self.org.tables[plural].get(record_id)
+
+    def apply(self, plural: str, records: list[dict], depth: int = 0) -> None:
+        if not self.includes or depth > self.MAX_DEPTH:
+            return
+        singular = SINGULAR.get(plural)
+        for spec_singular, relation, mode in self.includes:
+            if spec_singular != singular:
+                continue
+            if (singular, relation) in HAS_MANY and self.org is not None:
+                child_plural, resolve = HAS_MANY[(singular, relation)]
+                for record in records:
+                    children = [self.serialize(child_plural, c) for c in resolve(self.org, record)]
+                    self.apply(child_plural, children, depth + 1)
+                    if mode == "embed":
+                        record[relation] = children
+                    else:
+                        record[_ids_key(relation)] = [c["id"] for c in children]
+                        self._sideload(child_plural, children)
+            elif relation in BELONGS_TO:
+                target = BELONGS_TO[relation]
+                for record in records:
+                    related = self._lookup(target, record.get(relation + "Id"))
+                    if related is None:
+                        if mode == "embed":
+                            record[relation] = None
+                        continue
+                    output = self.serialize(target, related)
+                    self.apply(target, [output], depth + 1)
+                    if mode == "embed":
+                        record[relation] = output
+                    else:
+                        self._sideload(target, [output])
+
+    def _sideload(self, plural: str, records: list[dict]) -> None:
+        bucket = self.sideloaded.setdefault(plural, {})
+        for record in records:
+            bucket.setdefault(record["id"], record)
+
+    def roots(self) -> dict[str, list[dict]]:
+        return {plural: list(bucket.values()) for plural, bucket in self.sideloaded.items()}
+
+
+def _ids_key(relation: str) -> str:
+    """Sideloaded has-many key: ``lines`` → ``lineIds``, ``prices`` → ``priceIds``."""
+    stem = relation[:-1] if relation.endswith("s") else relation
+    return stem + "Ids"
