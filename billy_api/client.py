@@ -43,6 +43,16 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 _logger = logging.getLogger("billy_api.client")
 
+# requests exceptions raised before anything goes on the wire.
+_SETUP_ERRORS = (
+    requests.exceptions.URLRequired,
+    requests.exceptions.MissingSchema,
+    requests.exceptions.InvalidSchema,
+    requests.exceptions.InvalidURL,
+    requests.exceptions.InvalidHeader,
+    requests.exceptions.InvalidJSONError,
+)
+
 
 @dataclass
 class BillyPage:
@@ -260,6 +270,14 @@ class BillyClient:
                     timeout=(self.connect_timeout, self.read_timeout),
                     allow_redirects=False,  # a redirect must never carry the token elsewhere
                 )
+            except _SETUP_ERRORS as exc:
+                # The request could not even be built (bad base_url scheme, bad header value):
+                # nothing was sent and trying again cannot help.
+                raise BillyConnectionError(
+                    method=method,
+                    path=log_path,
+                    detail=f"the request is invalid ({type(exc).__name__})",
+                ) from None
             except requests.exceptions.RequestException as exc:
                 elapsed = time.monotonic() - started
                 error = self._transport_error(exc, method, log_path)

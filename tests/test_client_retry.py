@@ -253,3 +253,14 @@ def test_client_errors_are_not_retried(rsps, status, code, error_class):
         client.update("contacts", "c1", {"name": ""})
     assert len(rsps.calls) == 1
     assert sleep.calls == []
+
+
+def test_a_request_that_cannot_be_built_is_neither_sent_nor_retried():
+    client, sleep = make_client(base_url="ftp://billy.test/v2")
+    with pytest.raises(BillyConnectionError) as info:
+        client.create("contacts", {"name": "Acme ApS"})
+    assert info.value.maybe_applied is False
+    assert "the request is invalid" in str(info.value)
+    with pytest.raises(BillyConnectionError):
+        client.get("contacts", "c1")
+    assert sleep.calls == []
