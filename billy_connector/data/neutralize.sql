@@ -1,0 +1,6 @@
+-- a neutralized (copied) database must never talk to the real Billy organization
+UPDATE res_company
+   SET billy_api_key = NULL,
+       billy_sync_mode = 'manual',
+       billy_connection_state = 'unknown',
+       billy_connection_message = NULL;

@@ -1,0 +1,75 @@
+from odoo import api, fields, models
+
+SYNC_STATES = [
+    ("synced", "Synced"),
+    ("changed", "Changed since last sync"),
+    ("failed", "Failed"),
+]
+
+RECORD_KINDS = [
+    ("organization", "Organization"),
+    ("person", "Person"),
+    ("contact_person", "Contact person"),
+    ("product", "Product"),
+    ("invoice", "Invoice"),
+]
+
+
+class BillyLink(models.Model):
+    """The bond between one Odoo record and one Billy record, per company.
+
+    A link is made once and kept. It remembers fingerprints of the mapped values on both
+    sides at the last sync, so that a side that did not change costs nothing.
+    """
+
+    _name = "billy.link"
+    _description = "Billy link"
+    _order = "id desc"
+    _check_company_auto = True
+
+    company_id = fields.Many2one("res.company", required=True, index=True, ondelete="cascade")
+    res_model = fields.Char(string="Odoo model", required=True, index=True)
+    res_id = fields.Many2oneReference(string="Odoo record", model_field="res_model", index=True)
+    record_kind = fields.Selection(RECORD_KINDS, required=True)
+    billy_id = fields.Char(index=True, copy=False)
+    billy_sub_id = fields.Char(
+        help="Second Billy record of the same Odoo record: the contact person that carries "
+        "the e-mail of a person without a company."
+    )
+    billy_parent_id = fields.Char(help="Billy contact a contact person belongs to.")
+    odoo_fingerprint = fields.Char(copy=False)
+    billy_fingerprint = fields.Char(copy=False)
+    state = fields.Selection(SYNC_STATES, default="changed", required=True, index=True)
+    error = fields.Text(copy=False)
+    last_sync = fields.Datetime(copy=False)
+    display_record = fields.Char(compute="_compute_display_record")
+
+    _unique_record = models.Constraint(
+        "UNIQUE (company_id, res_model, res_id)",
+        "An Odoo record can be linked to only one Billy record per company.",
+    )
+    _unique_billy_record = models.Constraint(
+        "UNIQUE (company_id, res_model, billy_id)",
+        "A Billy record can be linked to only one Odoo record per company.",
+    )
+
+    @api.depends("res_model", "res_id")
+    def _compute_display_record(self):
+        for link in self:
+            record = link.res_model and self.env[link.res_model].browse(link.res_id).exists()
+            link.display_record = record.display_name if record else False
+
+    @api.depends("record_kind", "billy_id")
+    def _compute_display_name(self):
+        kinds = dict(RECORD_KINDS)
+        for link in self:
+            link.display_name = f"{kinds.get(link.record_kind)} {link.billy_id or '—'}"
+
+    def action_open_record(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+        }

@@ -1,0 +1,132 @@
+from odoo import _, fields, models
+from odoo.fields import Domain
+
+from ..sync.engine import SyncRun
+from ..sync.mapping import watched_fields
+
+BUTTON_STATES = [
+    ("new", "Not synced"),
+    ("synced", "Synced"),
+    ("changed", "Changed since last sync"),
+    ("failed", "Failed"),
+]
+
+
+class BillyLinkedMixin(models.AbstractModel):
+    """Billy link, status and the Sync with Billy button on a synced model.
+
+    The link lives in billy.link, one per company; the fields below show the link of the
+    current company.
+    """
+
+    _name = "billy.linked.mixin"
+    _description = "Record synced with Billy"
+    _billy_kinds = ()
+
+    billy_id = fields.Char(
+        string="Billy id",
+        compute="_compute_billy_link",
+        search="_search_billy_id",
+        compute_sudo=True,
+    )
+    billy_sync_state = fields.Selection(
+        BUTTON_STATES,
+        string="Billy status",
+        compute="_compute_billy_link",
+        search="_search_billy_sync_state",
+        compute_sudo=True,
+    )
+    billy_sync_error = fields.Text(
+        string="Billy error", compute="_compute_billy_link", compute_sudo=True
+    )
+
+    def _billy_links(self):
+        return (
+            self.env["billy.link"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", self.env.company.id),
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                ]
+            )
+        )
+
+    def _compute_billy_link(self):
+        links = {link.res_id: link for link in self._billy_links()}
+        for record in self:
+            link = links.get(record.id)
+            record.billy_id = link.billy_id if link else False
+            record.billy_sync_state = link.state if link else "new"
+            record.billy_sync_error = link.error if link else False
+
+    def _linked_ids(self, domain):
+        links = (
+            self.env["billy.link"]
+            .sudo()
+            .search(
+                [("company_id", "=", self.env.company.id), ("res_model", "=", self._name), *domain]
+            )
+        )
+        return links.mapped("res_id")
+
+    def _search_billy_id(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in", "ilike", "not ilike"):
+            return NotImplemented
+        if operator in ("=", "!=") and not value:
+            linked = self._linked_ids([("billy_id", "!=", False)])
+            return [("id", "not in" if operator == "=" else "in", linked)]
+        return [("id", "in", self._linked_ids([("billy_id", operator, value)]))]
+
+    def _search_billy_sync_state(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            return NotImplemented
+        states = {value} if isinstance(value, str) else set(value)
+        linked_states = states - {"new"}
+        ids_in = self._linked_ids([("state", "in", list(linked_states))])
+        domain = Domain("id", "in", ids_in)
+        if "new" in states:
+            domain |= Domain("id", "not in", self._linked_ids([]))
+        return ~domain if operator in ("!=", "not in") else domain
+
+    def _billy_mark_changed(self, vals):
+        if self.env.context.get("billy_sync"):
+            return
+        watched = set().union(*(watched_fields(kind) for kind in self._billy_kinds))
+        if watched & vals.keys():
+            links = (
+                self.env["billy.link"]
+                .sudo()
+                .search(
+                    [
+                        ("res_model", "=", self._name),
+                        ("res_id", "in", self.ids),
+                        ("state", "=", "synced"),
+                    ]
+                )
+            )
+            links.write({"state": "changed"})
+            self.invalidate_recordset(["billy_sync_state"])
+
+    def write(self, vals):
+        res = super().write(vals)
+        self._billy_mark_changed(vals)
+        return res
+
+    def action_billy_sync(self):
+        """Sync the selected records with the current company's Billy organization."""
+        self.check_access("write")
+        run = SyncRun(self.env.company, trigger="record")
+        log = run.run_records(self)
+        return self.env["billy.sync.result"].open_for(run.outcomes, log)
+
+    def action_billy_open_links(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Billy links"),
+            "res_model": "billy.link",
+            "view_mode": "list,form",
+            "domain": [("res_model", "=", self._name), ("res_id", "=", self.id)],
+        }

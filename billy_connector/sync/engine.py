@@ -1,0 +1,573 @@
+"""A sync run: for each record kind, pair Odoo and Billy records, then move what changed.
+
+Walk of a bulk run, per kind:
+1. load the company's links and the Odoo records in scope (one search, prefetched);
+2. read Billy's records page by page (1,000 a request); a linked pair is reconciled at once;
+3. unlinked Odoo records look for their Billy twin (matching) before anything is created;
+4. Billy records nobody matched are created in Odoo (when the direction allows).
+Every record is handled in a savepoint: one bad record fails alone and is retried next run.
+"""
+
+import json
+import logging
+
+import psycopg2
+
+from odoo import _, fields
+from odoo.exceptions import UserError, ValidationError
+
+from billy_api import BillyError, BillyNotFoundError
+
+from .context import SyncContext
+from .fingerprint import differing_fields, fingerprint, normalize_values
+from .kinds import ContactKind, ContactPersonKind, ProductKind
+from .mapping import MappingError, billy_values, mapping_for, odoo_values, odoo_write_values
+from .matching import Matcher
+
+_logger = logging.getLogger(__name__)
+
+LOCK_NAMESPACE = 0x42494C4C  # "BILL": advisory lock of a company's sync runs
+RECORD_LOCK_KEYS = {"res.partner": 0x42494C50, "product.template": 0x42494C51}
+RECORD_ERRORS = (BillyError, MappingError, UserError, ValidationError)
+
+
+class SyncBusyError(UserError):
+    pass
+
+
+class RecordFailure(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def error_message(error):
+    if isinstance(error, BillyError):
+        return error.user_message
+    if isinstance(error, psycopg2.IntegrityError):
+        return _("Another sync handled this record at the same time; it is retried next run.")
+    return str(error.args[0]) if error.args else str(error)
+
+
+class SyncRun:
+    """One run for one company; `log` (billy.sync.log) collects its counts and lines."""
+
+    def __init__(self, company, trigger="manual"):
+        self.company = company.sudo()
+        self.env = self.company.env
+        self.trigger = trigger
+        self.direction = self.company.billy_sync_direction
+        self.priority = self.company.billy_priority
+        self.counts = {}
+        self.log = None
+        self.ctx = None
+        self.outcomes = []  # (record display name, outcome) of a per-record run
+
+    # --- entry points ---------------------------------------------------------------------
+
+    def run_all(self):
+        """Sync every record kind of the company; returns the billy.sync.log."""
+        self._start()
+        try:
+            self._lock_company(exclusive=True)
+            contacts = ContactKind(self.ctx)
+            self._sync_kind(contacts)
+            self._sync_kind(ContactPersonKind(self.ctx, contacts.company_persons, self._parents()))
+            self._sync_kind(ProductKind(self.ctx))
+        except (BillyError, UserError) as error:
+            self._abort(error)
+        return self._finish()
+
+    def run_records(self, records):
+        """Sync the given partners or products only (the Sync with Billy button)."""
+        self._start()
+        try:
+            self._lock_company(exclusive=False)
+            for record in records:
+                self._sync_one(record)
+        except (BillyError, UserError) as error:
+            self._abort(error)
+        return self._finish()
+
+    # --- run bookkeeping ------------------------------------------------------------------
+
+    def _start(self):
+        self.log = self.env["billy.sync.log"].create(
+            {
+                "company_id": self.company.id,
+                "trigger": self.trigger,
+                "direction": self.direction,
+                "user_id": self.env.uid if self.trigger != "cron" else False,
+            }
+        )
+        self.ctx = SyncContext(self.env, self.company, None)
+        self.ctx.excluded_partner_ids = self._excluded_partner_ids()
+        self.ctx.client = self.company._billy_client()
+
+    def _abort(self, error):
+        self.log.message = error_message(error)
+        self.log.state = "failed"
+
+    def _finish(self):
+        for model in ("res.partner", "product.template"):
+            self.env[model].invalidate_model(["billy_id", "billy_sync_state", "billy_sync_error"])
+        values = dict(self.counts, end=fields.Datetime.now())
+        if self.log.state != "failed":
+            values["state"] = "partial" if self.counts.get("failed") else "done"
+        self.log.write(values)
+        if self.trigger == "cron" and self.log.state in ("failed", "partial"):
+            self._notify_managers()
+        return self.log
+
+    def _notify_managers(self):
+        group = self.env.ref("billy_connector.group_billy_manager")
+        partners = group.all_user_ids.filtered(lambda u: self.company in u.company_ids).partner_id
+        self.log.message_post(
+            body=_("The automatic Billy sync of %(company)s had failures: %(summary)s")
+            % {"company": self.company.name, "summary": self.log.summary},
+            partner_ids=partners.ids,
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    def _count(self, key):
+        self.counts[key] = self.counts.get(key, 0) + 1
+
+    def _line(self, kind_name, record, billy_id, direction, action, message="", details=None):
+        self.env["billy.sync.log.line"].create(
+            {
+                "log_id": self.log.id,
+                "record_kind": kind_name,
+                "res_model": record._name if record else False,
+                "res_id": record.id if record else False,
+                "record_name": record.display_name if record else False,
+                "billy_id": billy_id,
+                "direction": direction,
+                "action": action,
+                "message": message,
+                "details": details,
+            }
+        )
+
+    def _outcome(self, record, text):
+        self.outcomes.append((record.display_name, text))
+
+    def _excluded_partner_ids(self):
+        """Partners that are not customers or suppliers: companies' own and internal users'."""
+        companies = self.env["res.company"].search([])
+        users = (
+            self.env["res.users"].with_context(active_test=False).search([("share", "=", False)])
+        )
+        return list(set(companies.partner_id.ids) | set(users.partner_id.ids))
+
+    def _lock_company(self, exclusive):
+        function = "pg_try_advisory_xact_lock" if exclusive else "pg_try_advisory_xact_lock_shared"
+        self.env.cr.execute(f"SELECT {function}(%s, %s)", (LOCK_NAMESPACE, self.company.id))
+        if not self.env.cr.fetchone()[0]:
+            raise SyncBusyError(
+                _("A Billy sync of %s is already running; try again when it has finished.")
+                % self.company.name
+            )
+
+    def _lock_record(self, record):
+        key = RECORD_LOCK_KEYS[record._name]
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (key, record.id))
+        if not self.env.cr.fetchone()[0]:
+            raise RecordFailure(
+                _("%s is being synced by someone else right now.") % record.display_name
+            )
+
+    def _parents(self):
+        links = self.env["billy.link"].search(
+            [
+                ("company_id", "=", self.company.id),
+                ("res_model", "=", "res.partner"),
+                ("record_kind", "=", "organization"),
+                ("billy_id", "!=", False),
+            ]
+        )
+        return {link.res_id: link.billy_id for link in links}
+
+    # --- links ----------------------------------------------------------------------------
+
+    def _links(self, kind):
+        links = self.env["billy.link"].search(
+            [
+                ("company_id", "=", self.company.id),
+                ("res_model", "=", kind.res_model),
+                ("record_kind", "in", self._kind_names(kind)),
+            ]
+        )
+        return links
+
+    @staticmethod
+    def _kind_names(kind):
+        if isinstance(kind, ContactKind):
+            return ["organization", "person"]
+        return ["contact_person"] if isinstance(kind, ContactPersonKind) else ["product"]
+
+    def _link_for(self, record, kind_name):
+        link = self.env["billy.link"].search(
+            [
+                ("company_id", "=", self.company.id),
+                ("res_model", "=", record._name),
+                ("res_id", "=", record.id),
+            ]
+        )
+        return link or self.env["billy.link"].create(
+            {
+                "company_id": self.company.id,
+                "res_model": record._name,
+                "res_id": record.id,
+                "record_kind": kind_name,
+            }
+        )
+
+    def _store_link(self, link, kind, flat, odoo_vals, billy_vals):
+        link.write(
+            {
+                "billy_id": flat["id"],
+                **kind.billy_id_extra(flat),
+                "odoo_fingerprint": fingerprint(odoo_vals),
+                "billy_fingerprint": fingerprint(billy_vals),
+                "state": "synced",
+                "error": False,
+                "last_sync": fields.Datetime.now(),
+            }
+        )
+
+    def _fail(self, record, kind_name, message, link=None):
+        link = link or self._link_for(record, kind_name)
+        link.write({"state": "failed", "error": message})
+        self._count("failed")
+        self._line(kind_name, record, link.billy_id, False, "failed", message)
+        self._outcome(record, _("failed: %s") % message)
+
+    def _guarded(self, record, kind_name, work, link=None):
+        """Run one record's work in a savepoint; a failure marks that record only."""
+        try:
+            with self.env.cr.savepoint():
+                if record:
+                    self._lock_record(record)
+                work()
+        except RecordFailure as error:
+            self._fail(record, kind_name, error.message, link)
+        except (*RECORD_ERRORS, psycopg2.IntegrityError) as error:
+            _logger.info("Billy sync of %s failed: %s", record or "a Billy record", error)
+            if record:
+                self._fail(record, kind_name, error_message(error), link)
+            else:
+                self._count("failed")
+                self._line(kind_name, None, None, "to_odoo", "failed", error_message(error))
+
+    # --- the bulk walk --------------------------------------------------------------------
+
+    def _sync_kind(self, kind):
+        links = self._links(kind)
+        links_by_billy = {link.billy_id: link for link in links if link.billy_id}
+        links_by_res = {link.res_id: link for link in links}
+        model = self.env[kind.res_model].with_context(active_test=False)
+        records = model.search(
+            [*kind.odoo_domain(), "|", ("active", "=", True), ("id", "in", list(links_by_res))]
+        )
+        records_by_id = {record.id: record for record in records}
+        seen, unlinked_billy = set(), {}
+        for page in kind.billy_pages():
+            for billy_record in page.records:
+                flat = kind.flatten(billy_record)
+                link = links_by_billy.get(flat["id"])
+                if link is None:
+                    unlinked_billy[flat["id"]] = flat
+                    continue
+                seen.add(flat["id"])
+                record = records_by_id.get(link.res_id)
+                self._sync_pair(kind, link, record, flat)
+        for billy_id, link in links_by_billy.items():
+            if billy_id not in seen:
+                self._billy_record_gone(kind, link, records_by_id.get(link.res_id))
+        self._link_or_create_in_billy(kind, records, links_by_res, unlinked_billy)
+
+    def _sync_pair(self, kind, link, record, flat):
+        if record is None:
+            self._guarded(None, link.record_kind, lambda: self._odoo_record_gone(kind, link, flat))
+            return
+        kind_name = kind.kind_of(record)
+        self._guarded(
+            record, kind_name, lambda: self._reconcile(kind, kind_name, link, record, flat), link
+        )
+
+    def _link_or_create_in_billy(self, kind, records, links_by_res, unlinked_billy):
+        matcher = Matcher()
+        for billy_id, flat in unlinked_billy.items():
+            matcher.add(billy_id, kind.billy_keys(flat))
+        for record in records:
+            link = links_by_res.get(record.id)
+            if (link and link.billy_id) or not record.active:
+                continue
+            kind_name = kind.kind_of(record)
+            self._guarded(
+                record,
+                kind_name,
+                lambda r=record, k=kind_name: self._first_link(kind, k, r, matcher, unlinked_billy),
+            )
+        if self.direction == "odoo_to_billy":
+            return
+        for billy_id, flat in unlinked_billy.items():
+            if not matcher.is_taken(billy_id) and not flat.get("isArchived"):
+                kind_name = kind.billy_kind_of(flat)
+                self._guarded(
+                    None, kind_name, lambda f=flat, k=kind_name: self._create_in_odoo(kind, k, f)
+                )
+
+    # --- one record -----------------------------------------------------------------------
+
+    def _first_link(self, kind, kind_name, record, matcher, unlinked_billy):
+        lines = mapping_for(self.company, kind_name)
+        values = odoo_values(lines, record, self.ctx)
+        billy_id = matcher.take(kind.odoo_keys(record, values))
+        if billy_id:
+            link = self._link_for(record, kind_name)
+            link.billy_id = billy_id
+            self._reconcile(kind, kind_name, link, record, unlinked_billy[billy_id], first=True)
+        elif self.direction != "billy_to_odoo":
+            self._create_in_billy(kind, kind_name, record, lines, values)
+        else:
+            self._outcome(record, _("not in Billy; the sync direction is Billy → Odoo"))
+
+    def _create_in_billy(self, kind, kind_name, record, lines, values):
+        link = self._link_for(record, kind_name)
+        flat = kind.flatten(kind.create_in_billy(record, lines, values, link))
+        self._store_link(link, kind, flat, values, billy_values(lines, flat))
+        self._count("created_billy")
+        self._line(kind_name, record, flat["id"], "to_billy", "created")
+        self._chatter(record, _("Created in Billy (%s).") % flat["id"])
+        self._outcome(record, _("created in Billy"))
+
+    def _create_in_odoo(self, kind, kind_name, flat):
+        lines = mapping_for(self.company, kind_name)
+        vals = odoo_write_values(lines, flat, kind.env[kind.res_model], self.ctx)
+        record = kind.create_in_odoo(flat, vals).with_context(billy_sync=True)
+        if not record:
+            return
+        link = self._link_for(record, kind_name)
+        self._store_link(
+            link, kind, flat, odoo_values(lines, record, self.ctx), billy_values(lines, flat)
+        )
+        self._count("created_odoo")
+        self._line(kind_name, record, flat["id"], "to_odoo", "created")
+        self._chatter(record, _("Created from Billy (%s).") % flat["id"])
+
+    def _winner(self, odoo_changed, billy_changed, first):
+        if self.direction == "odoo_to_billy":
+            return "odoo" if odoo_changed else None
+        if self.direction == "billy_to_odoo":
+            return "billy" if billy_changed else None
+        if first or (odoo_changed and billy_changed):
+            return self.priority
+        return "odoo" if odoo_changed else "billy"
+
+    def _reconcile(self, kind, kind_name, link, record, flat, first=False):
+        lines = mapping_for(self.company, kind_name)
+        odoo_vals = odoo_values(lines, record, self.ctx)
+        billy_vals = billy_values(lines, flat)
+        odoo_changed = first or link.odoo_fingerprint != fingerprint(odoo_vals)
+        billy_changed = first or link.billy_fingerprint != fingerprint(billy_vals)
+        diff = differing_fields(odoo_vals, billy_vals)
+        if not (odoo_changed or billy_changed) or not diff:
+            if first or link.state != "synced" or odoo_changed or billy_changed:
+                self._store_link(link, kind, flat, odoo_vals, billy_vals)
+            self._settled(kind_name, record, flat, first)
+            return
+        winner = self._winner(odoo_changed, billy_changed, first)
+        if winner is None:
+            self._settled(kind_name, record, flat, first)
+            return
+        if odoo_changed and billy_changed and not first:
+            self._conflict(kind_name, record, flat, winner, odoo_vals, billy_vals)
+        if winner == "odoo":
+            self._push(kind, kind_name, link, record, flat, lines, odoo_vals, diff)
+        else:
+            self._pull(kind, kind_name, link, record, flat, lines, diff)
+        if first:
+            self._count("linked")
+            self._line(kind_name, record, flat["id"], False, "linked")
+
+    def _settled(self, kind_name, record, flat, first):
+        if first:
+            self._count("linked")
+            self._line(kind_name, record, flat["id"], False, "linked")
+            self._chatter(record, _("Linked to Billy record %s.") % flat["id"])
+            self._outcome(record, _("linked to an existing Billy record"))
+        else:
+            self._count("unchanged")
+            self._outcome(record, _("already up to date"))
+
+    def _conflict(self, kind_name, record, flat, winner, odoo_vals, billy_vals):
+        self._count("conflicts")
+        details = json.dumps(
+            {"odoo": normalize_values(odoo_vals), "billy": normalize_values(billy_vals)},
+            indent=1,
+            ensure_ascii=False,
+        )
+        side = _("Odoo") if winner == "odoo" else _("Billy")
+        self._line(
+            kind_name,
+            record,
+            flat["id"],
+            False,
+            "conflict",
+            _("Changed on both sides; %s data wins.") % side,
+            details,
+        )
+
+    def _push(self, kind, kind_name, link, record, flat, lines, odoo_vals, diff):
+        pushable = [line.billy_field for line in lines if line.pushes and line.billy_field in diff]
+        if pushable:
+            flat = kind.flatten(
+                kind.update_in_billy(record, lines, odoo_vals, pushable, flat, link)
+            )
+        self._store_link(link, kind, flat, odoo_vals, billy_values(lines, flat))
+        self._count("updated_billy")
+        changed = ", ".join(pushable)
+        self._line(kind_name, record, link.billy_id, "to_billy", "updated", changed)
+        self._chatter(
+            record,
+            _("Sent to Billy (%(id)s): %(fields)s.") % {"id": link.billy_id, "fields": changed},
+        )
+        self._outcome(record, _("updated in Billy"))
+
+    def _pull(self, kind, kind_name, link, record, flat, lines, diff):
+        pullable = {line.billy_field for line in lines if line.pulls and line.billy_field in diff}
+        subset = {key: value for key, value in flat.items() if key in pullable}
+        vals = odoo_write_values(lines, subset, record, self.ctx)
+        if vals:
+            record.with_context(billy_sync=True).write(vals)
+        self._store_link(
+            link, kind, flat, odoo_values(lines, record, self.ctx), billy_values(lines, flat)
+        )
+        self._count("updated_odoo")
+        changed = ", ".join(sorted(pullable))
+        self._line(kind_name, record, flat["id"], "to_odoo", "updated", changed)
+        self._chatter(
+            record,
+            _("Updated from Billy (%(id)s): %(fields)s.") % {"id": flat["id"], "fields": changed},
+        )
+        self._outcome(record, _("updated from Billy"))
+
+    def _billy_record_gone(self, kind, link, record):
+        """Deleted in Billy: unlink and archive in Odoo, never delete."""
+
+        def work():
+            message = _("Deleted in Billy; unlinked and archived in Odoo.")
+            if record and record.active and self.direction != "odoo_to_billy":
+                record.with_context(billy_sync=True).write({"active": False})
+                self._count("archived")
+            elif record:
+                message = _("Deleted in Billy; unlinked.")
+            self._line(link.record_kind, record, link.billy_id, "to_odoo", "unlinked", message)
+            if record:
+                self._chatter(record, message)
+                self._outcome(record, message)
+            link.unlink()
+
+        self._guarded(record, link.record_kind, work, link)
+
+    def _odoo_record_gone(self, kind, link, flat):
+        """Deleted in Odoo: archive in Billy (when pushing) and unlink, never delete."""
+        if self.direction != "billy_to_odoo" and not flat.get("isArchived"):
+            kind.ctx.client.update(kind.billy_resource, link.billy_id, {"isArchived": True})
+            self._count("archived")
+        self._line(
+            link.record_kind,
+            None,
+            link.billy_id,
+            "to_billy",
+            "unlinked",
+            _("Deleted in Odoo; archived in Billy and unlinked."),
+        )
+        link.unlink()
+
+    def _chatter(self, record, body):
+        if hasattr(record, "message_post"):
+            record.message_post(body=body, message_type="notification")
+
+    # --- per-record runs ------------------------------------------------------------------
+
+    def _sync_one(self, record):
+        kind_name = self._kind_name(record)
+        self._guarded(record, kind_name, lambda: self._sync_one_guarded(kind_name, record))
+
+    @staticmethod
+    def _kind_name(record):
+        if record._name == "product.template":
+            return "product"
+        if record.is_company:
+            return "organization"
+        return "contact_person" if record.parent_id.is_company else "person"
+
+    def _kind_for(self, record, kind_name):
+        if kind_name == "product":
+            return ProductKind(self.ctx)
+        if kind_name == "contact_person":
+            parent_link = self._ensure_parent(record.parent_id)
+            persons = self._billy_persons_of(parent_link)
+            return ContactPersonKind(self.ctx, persons, {record.parent_id.id: parent_link.billy_id})
+        return ContactKind(self.ctx)
+
+    def _ensure_parent(self, parent):
+        link = self._link_for(parent, "organization")
+        if not link.billy_id:
+            self._sync_one(parent)
+        if not link.billy_id:
+            raise RecordFailure(
+                _("The company %s could not be synced with Billy first.") % parent.display_name
+            )
+        return link
+
+    def _billy_persons_of(self, parent_link):
+        contact = self.ctx.client.get(
+            "contacts", parent_link.billy_id, include="contact.contactPersons:embed"
+        )
+        return list(contact.get("contactPersons") or [])
+
+    def _sync_one_guarded(self, kind_name, record):
+        kind = self._kind_for(record, kind_name)
+        link = self._link_for(record, kind_name)
+        if link.billy_id:
+            try:
+                flat = kind.flatten(kind.fetch_billy(link.billy_id))
+            except BillyNotFoundError:
+                self._billy_record_gone(kind, link, record)
+                return
+            self._reconcile(kind, kind_name, link, record, flat)
+            return
+        candidates = {flat["id"]: flat for flat in self._billy_candidates(kind, record)}
+        matcher = Matcher()
+        for billy_id, flat in candidates.items():
+            if not self._linked_elsewhere(kind, billy_id):
+                matcher.add(billy_id, kind.billy_keys(flat))
+        self._first_link(kind, kind_name, record, matcher, candidates)
+
+    def _billy_candidates(self, kind, record):
+        if isinstance(kind, ContactPersonKind):
+            return [kind.flatten(person) for person in kind._persons]
+        # One search per identifying value; Billy may ignore a filter it does not know, so
+        # every candidate is checked by its keys before it is linked.
+        found = {}
+        for term in kind.search_terms(record):
+            params = {"q": term, "pageSize": 100}
+            for billy_record in self.ctx.client.list(
+                kind.billy_resource, params=params, include=kind.include
+            ):
+                found.setdefault(billy_record["id"], billy_record)
+        return [kind.flatten(billy_record) for billy_record in found.values()]
+
+    def _linked_elsewhere(self, kind, billy_id):
+        return bool(
+            self.env["billy.link"].search_count(
+                [
+                    ("company_id", "=", self.company.id),
+                    ("res_model", "=", kind.res_model),
+                    ("billy_id", "=", billy_id),
+                ]
+            )
+        )

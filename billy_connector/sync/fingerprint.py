@@ -1,0 +1,43 @@
+"""Comparable values and their fingerprints.
+
+Both sides are reduced to the same shape, a dict of Billy wire names to normalized values,
+so that "did it change" is a fingerprint comparison and "do they differ" a dict comparison.
+"""
+
+import hashlib
+import json
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def normalize(value):
+    if value is None or value is False or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float | int | Decimal):
+        return float(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, list | tuple):
+        return [normalize(item) for item in value]
+    if isinstance(value, dict):
+        return {key: normalize(item) for key, item in value.items()}
+    return value
+
+
+def normalize_values(values):
+    return {key: normalize(value) for key, value in values.items()}
+
+
+def fingerprint(values):
+    """A short stable digest of normalized values; None for no values."""
+    if values is None:
+        return None
+    payload = json.dumps(normalize_values(values), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha1(payload.encode(), usedforsecurity=False).hexdigest()
+
+
+def differing_fields(left, right):
+    """Billy field names whose normalized values differ between two value dicts."""
+    left, right = normalize_values(left), normalize_values(right or {})
+    return [key for key in left if left.get(key) != right.get(key)]

@@ -1,0 +1,290 @@
+"""Record kinds: how each kind is found, read, matched and written on both sides.
+
+The engine is the same for every kind; what differs lives here. Billy records are
+"flattened" first, so that pseudo fields (a person's e-mail kept on its contact person, a
+product's price in the company currency) read like plain fields.
+"""
+
+from . import matching
+from .mapping import billy_write_values
+
+
+class RecordKind:
+    res_model = None
+    billy_resource = None
+    include = None
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.env = ctx.env
+        self.company = ctx.company
+
+    # Odoo side
+    def odoo_domain(self):
+        raise NotImplementedError
+
+    def kind_of(self, record):
+        raise NotImplementedError
+
+    def odoo_keys(self, record, values):
+        raise NotImplementedError
+
+    def create_in_odoo(self, flat, vals):
+        raise NotImplementedError
+
+    # Billy side
+    def billy_pages(self):
+        return self.ctx.client.iter_pages(self.billy_resource, include=self.include)
+
+    def fetch_billy(self, billy_id):
+        return self.ctx.client.get(self.billy_resource, billy_id, include=self.include)
+
+    def flatten(self, billy_record):
+        return billy_record
+
+    def billy_kind_of(self, flat):
+        raise NotImplementedError
+
+    def billy_keys(self, flat):
+        raise NotImplementedError
+
+    def create_in_billy(self, record, lines, values, link):
+        raise NotImplementedError
+
+    def update_in_billy(self, record, lines, values, fields, flat, link):
+        body = billy_write_values(lines, values, fields)
+        return self.ctx.client.update(self.billy_resource, link.billy_id, body).record
+
+    def billy_id_extra(self, flat):
+        """Values stored on the link besides billy_id (see billy.link)."""
+        return {}
+
+    def search_terms(self, record):
+        """Values to search Billy with when looking for one record's twin."""
+        return []
+
+
+def _organization_id(ctx):
+    return ctx.organization["id"]
+
+
+class ContactKind(RecordKind):
+    """Organizations and persons without a company: Billy contacts of type company/person."""
+
+    res_model = "res.partner"
+    billy_resource = "contacts"
+    include = "contact.contactPersons:embed"
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        self.company_persons = []  # contact persons of company contacts, for the next kind
+
+    def odoo_domain(self):
+        return [
+            ("company_id", "in", [False, self.company.id]),
+            ("type", "=", "contact"),
+            "|",
+            ("is_company", "=", True),
+            ("parent_id", "=", False),
+            ("id", "not in", self.ctx.excluded_partner_ids),
+        ]
+
+    def kind_of(self, partner):
+        return "organization" if partner.is_company else "person"
+
+    def odoo_keys(self, partner, values):
+        emails = [partner.email] if partner.email else []
+        return matching.contact_keys(
+            values.get("registrationNo"), emails, partner.name, values.get("countryId")
+        )
+
+    def flatten(self, contact):
+        flat = dict(contact)
+        persons = contact.get("contactPersons") or []
+        if contact.get("type") == "person":
+            primary = next(
+                (p for p in persons if p.get("isPrimary")), persons[0] if persons else {}
+            )
+            flat["email"] = primary.get("email")
+            flat["_sub_id"] = primary.get("id")
+        else:
+            self.company_persons.extend(persons)
+        return flat
+
+    def billy_kind_of(self, flat):
+        return "person" if flat.get("type") == "person" else "organization"
+
+    def billy_keys(self, flat):
+        emails = [person.get("email") for person in flat.get("contactPersons") or []]
+        return matching.contact_keys(
+            flat.get("registrationNo"), emails, flat.get("name"), flat.get("countryId")
+        )
+
+    def billy_id_extra(self, flat):
+        return {"billy_sub_id": flat.get("_sub_id")}
+
+    def search_terms(self, partner):
+        terms = [matching.registration_key(partner.vat or partner.company_registry)]
+        return [term for term in (*terms, partner.email, partner.name) if term]
+
+    def create_in_billy(self, partner, lines, values, link):
+        body = billy_write_values(lines, values)
+        email = body.pop("email", None)
+        body["organizationId"] = _organization_id(self.ctx)
+        body["type"] = "company" if partner.is_company else "person"
+        if not partner.is_company:
+            body["contactPersons"] = [
+                {"name": values.get("name"), "email": email, "isPrimary": True}
+            ]
+        result = self.ctx.client.create("contacts", body)
+        contact = dict(result.record)
+        contact["contactPersons"] = result.changed.get("contactPersons", [])
+        return contact
+
+    def update_in_billy(self, partner, lines, values, fields, flat, link):
+        body = billy_write_values(lines, values, fields)
+        email_changed = "email" in body or ("name" in body and not partner.is_company)
+        body.pop("email", None)
+        client = self.ctx.client
+        contact = client.update("contacts", link.billy_id, body).record if body else dict(flat)
+        if email_changed:
+            person = {"name": values.get("name"), "email": values.get("email")}
+            if flat.get("_sub_id"):
+                persons = client.update("contactPersons", flat["_sub_id"], person).changed
+            else:
+                person.update(contactId=link.billy_id, isPrimary=True)
+                persons = client.create("contactPersons", person).changed
+            contact["contactPersons"] = persons.get("contactPersons", [])
+        else:
+            contact["contactPersons"] = flat.get("contactPersons", [])
+        return contact
+
+    def create_in_odoo(self, flat, vals):
+        vals = dict(vals, is_company=flat.get("type") != "person", company_id=self.company.id)
+        return self.env["res.partner"].create(vals)
+
+
+class ContactPersonKind(RecordKind):
+    """Persons of a company: contact persons of that company's Billy contact."""
+
+    res_model = "res.partner"
+    billy_resource = "contactPersons"
+
+    def __init__(self, ctx, company_persons, parent_links):
+        super().__init__(ctx)
+        self._persons = company_persons
+        self.parent_links = parent_links  # Odoo partner id → Billy contact id
+
+    def odoo_domain(self):
+        return [
+            ("company_id", "in", [False, self.company.id]),
+            ("type", "=", "contact"),
+            ("is_company", "=", False),
+            ("parent_id", "in", list(self.parent_links)),
+            ("id", "not in", self.ctx.excluded_partner_ids),
+        ]
+
+    def billy_pages(self):
+        yield type("Page", (), {"records": self._persons})
+
+    def kind_of(self, partner):
+        return "contact_person"
+
+    def billy_kind_of(self, flat):
+        return "contact_person"
+
+    def odoo_keys(self, partner, values):
+        parent = self.parent_links.get(partner.parent_id.id)
+        return matching.person_keys(parent, partner.email, partner.name)
+
+    def billy_keys(self, flat):
+        return matching.person_keys(flat.get("contactId"), flat.get("email"), flat.get("name"))
+
+    def billy_id_extra(self, flat):
+        return {"billy_parent_id": flat.get("contactId")}
+
+    def create_in_billy(self, partner, lines, values, link):
+        body = billy_write_values(lines, values)
+        body["contactId"] = self.parent_links[partner.parent_id.id]
+        body["isPrimary"] = not any(
+            person.get("contactId") == body["contactId"] for person in self._persons
+        )
+        record = self.ctx.client.create("contactPersons", body).record
+        self._persons.append(record)
+        return record
+
+    def create_in_odoo(self, flat, vals):
+        parents = {billy_id: partner_id for partner_id, billy_id in self.parent_links.items()}
+        parent_id = parents.get(flat.get("contactId"))
+        if not parent_id:
+            return self.env["res.partner"]
+        vals = dict(vals, parent_id=parent_id, type="contact", is_company=False)
+        return self.env["res.partner"].create(vals)
+
+
+class ProductKind(RecordKind):
+    res_model = "product.template"
+    billy_resource = "products"
+    include = "product.prices:embed"
+
+    def odoo_domain(self):
+        return [("company_id", "in", [False, self.company.id]), ("sale_ok", "=", True)]
+
+    def kind_of(self, product):
+        return "product"
+
+    def billy_kind_of(self, flat):
+        return "product"
+
+    def odoo_keys(self, product, values):
+        return matching.product_keys(product.default_code, product.name)
+
+    def billy_keys(self, flat):
+        return matching.product_keys(flat.get("productNo"), flat.get("name"))
+
+    def search_terms(self, product):
+        return [term for term in (product.default_code, product.name) if term]
+
+    def flatten(self, product):
+        flat = dict(product)
+        prices = product.get("prices") or []
+        own = [p for p in prices if p.get("currencyId") == self.ctx.currency_code]
+        flat["unitPrice"] = own[0].get("unitPrice") if own else None
+        return flat
+
+    def _prices(self, unit_price, flat=None):
+        others = [
+            {"currencyId": p["currencyId"], "unitPrice": p.get("unitPrice")}
+            for p in (flat or {}).get("prices") or []
+            if p.get("currencyId") != self.ctx.currency_code
+        ]
+        return [{"currencyId": self.ctx.currency_code, "unitPrice": unit_price or 0.0}, *others]
+
+    def _body(self, lines, values, fields=None, flat=None):
+        body = billy_write_values(lines, values, fields)
+        if "unitPrice" in body:
+            body["prices"] = self._prices(body.pop("unitPrice"), flat)
+        return body
+
+    def _with_prices(self, result):
+        product = dict(result.record)
+        prices = result.changed.get("productPrices")
+        if prices is not None:
+            product["prices"] = [p for p in prices if p.get("productId") == product.get("id")]
+        return product
+
+    def create_in_billy(self, product, lines, values, link):
+        body = self._body(lines, values)
+        body["organizationId"] = _organization_id(self.ctx)
+        return self._with_prices(self.ctx.client.create("products", body))
+
+    def update_in_billy(self, product, lines, values, fields, flat, link):
+        body = self._body(lines, values, fields, flat)
+        result = self.ctx.client.update("products", link.billy_id, body)
+        record = self._with_prices(result)
+        record.setdefault("prices", flat.get("prices"))
+        return record
+
+    def create_in_odoo(self, flat, vals):
+        vals = dict(vals, company_id=self.company.id, sale_ok=True)
+        return self.env["product.template"].create(vals)
