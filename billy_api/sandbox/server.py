@@ -72,8 +72,11 @@ class SandboxServer:
         )
         self._server.daemon_threads = True
         self.port = self._server.server_port
+        server = self._server
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="billy-sandbox", daemon=True
+            target=lambda: server.serve_forever(poll_interval=0.05),
+            name="billy-sandbox",
+            daemon=True,
         )
         self._thread.start()
         return self
