@@ -158,12 +158,21 @@ class BillyValidationError(BillyError):
         for key, entry in self.validation_errors.items():
             problems = []
             if isinstance(entry, dict):
-                if entry.get("message"):
-                    problems.append(_clip(entry["message"]))
+                record_message = _clip(entry.get("message") or "")
+                if record_message:
+                    problems.append(record_message)
                 attributes = entry.get("attributes") or {}
                 if isinstance(attributes, dict):
                     for field, message in attributes.items():
-                        problems.append(f"{field}: {_clip(message)}")
+                        message = _clip(message)
+                        problem = f"{field}: {message}"
+                        # Skip what the record message already says (no sentence said twice).
+                        if record_message and (
+                            problem.rstrip(" .") in record_message
+                            or message.rstrip(" .") == record_message.rstrip(" .")
+                        ):
+                            continue
+                        problems.append(problem)
             elif entry:
                 problems.append(_clip(entry))
             if problems:

@@ -364,3 +364,24 @@ def test_error_constructor_is_positional_as_in_the_contract():
     assert error.validation_errors == {}
     assert (error.method, error.path) == ("GET", "/contacts/x")
     assert "BillyNotFoundError(status=404" in repr(error)
+
+
+def test_validation_message_does_not_repeat_what_the_record_message_says(rsps):
+    client, _ = make_client()
+    validation = {
+        "invoice": {
+            "message": "The invoice has invalid values: entryDate: This field must not be blank.",
+            "attributes": {
+                "entryDate": "This field must not be blank.",
+                "lines": "The invoice has invalid values: entryDate: This field must not be blank.",
+                "contactId": "No `contact` record with id `x` exists.",
+            },
+        }
+    }
+    rsps.post(f"{BASE}/invoices", status=422, json=error_body(422, None, "Bad", validation))
+    with pytest.raises(BillyValidationError) as info:
+        client.create("invoices", {"contactId": "x"})
+    assert str(info.value) == (
+        "Billy rejected the invoice: The invoice has invalid values: entryDate: This field must "
+        "not be blank; contactId: No `contact` record with id `x` exists."
+    )
