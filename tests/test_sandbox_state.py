@@ -30,11 +30,8 @@ def test_add_token_over_control_and_python(sandbox):
     assert response.status_code == 200
     org_id = response.json()["organizationId"]
     org = requests.get(sandbox.url + "/organization", headers={"X-Access-Token": "new"}, timeout=10)
-    assert org.json()["organization"] == {
-        **org.json()["organization"],
-        "id": org_id,
-        "name": "Ny ApS",
-    }
+    assert org.json()["organization"]["id"] == org_id
+    assert org.json()["organization"]["name"] == "Ny ApS"
     third = sandbox.add_token("third", "Tredje ApS")
     assert third == sandbox.store.org_id("third") and third != org_id
     assert sandbox.add_token("third", "again") == third  # idempotent
