@@ -8,8 +8,6 @@
     "website": "https://github.com/billy-connector/billy_connector",
     "author": "billy_connector authors",
     "license": "LGPL-3",
-    "application": False,
-    "installable": True,
     "depends": ["account"],
     "external_dependencies": {"python": ["billy_api"]},
     "data": [

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.fields import Domain
 
 from ..sync.engine import SyncRun
@@ -125,7 +125,7 @@ class BillyLinkedMixin(models.AbstractModel):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Billy links"),
+            "name": self.env._("Billy links"),
             "res_model": "billy.link",
             "view_mode": "list,form",
             "domain": [("res_model", "=", self._name), ("res_id", "=", self.id)],

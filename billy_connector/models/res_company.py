@@ -1,6 +1,6 @@
 import logging
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from billy_api import DEFAULT_BASE_URL, BillyClient, BillyError
@@ -71,7 +71,7 @@ class ResCompany(models.Model):
                 if company.sudo().billy_api_key:
                     company.billy_test_connection()
                 else:
-                    company._billy_set_connection("unknown", _("No API key."))
+                    company._billy_set_connection("unknown", self.env._("No API key."))
         return res
 
     def _billy_client(self, **options):
@@ -80,8 +80,10 @@ class ResCompany(models.Model):
         key = self.sudo().billy_api_key
         if not key:
             raise UserError(
-                _("Billy is not configured for %s: enter an API key in Settings → Billy.")
-                % self.name
+                self.env._(
+                    "Billy is not configured for %s: enter an API key in Settings → Billy.",
+                    self.name,
+                )
             )
         return BillyClient(key, base_url=self.billy_api_url or DEFAULT_BASE_URL, **options)
 
@@ -91,7 +93,7 @@ class ResCompany(models.Model):
             values["billy_organization_id"] = organization.get("id")
             values["billy_organization_name"] = organization.get("name")
         # super().write: a state change must not trigger another connection test
-        super(ResCompany, self.sudo()).write(values)
+        return super(ResCompany, self.sudo()).write(values)  # pylint: disable=super-method-mismatch
 
     def billy_test_connection(self):
         """Ask Billy for the token's organization and store the result on the company."""
@@ -105,7 +107,7 @@ class ResCompany(models.Model):
             else:
                 company._billy_set_connection(
                     "ok",
-                    _("Connected to %s") % organization.get("name"),
+                    self.env._("Connected to %s", organization.get("name")),
                     organization=organization,
                 )
         return True

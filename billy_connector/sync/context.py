@@ -1,7 +1,5 @@
 """What a run needs to know once: the company, Billy's reference data, Odoo's lookups."""
 
-from odoo import _
-
 from .mapping import MappingError
 
 # Billy's locales (spec §1.3); an Odoo language outside them is not sent.
@@ -76,8 +74,11 @@ class SyncContext:
         ruleset_id = self.ruleset_for_rate(rate)
         if ruleset_id is None and strict:
             raise MappingError(
-                _("Billy has no sales tax ruleset with a rate of %(rate)s %% (used by %(name)s).")
-                % {"rate": rate, "name": record_name}
+                self.env._(
+                    "Billy has no sales tax ruleset with a rate of %(rate)s %% (used by %(name)s).",
+                    rate=rate,
+                    name=record_name,
+                )
             )
         return ruleset_id
 

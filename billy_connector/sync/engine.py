@@ -13,7 +13,7 @@ import logging
 
 import psycopg2
 
-from odoo import _, fields
+from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 
 from billy_api import BillyError, BillyNotFoundError
@@ -41,11 +41,11 @@ class RecordFailure(Exception):
         self.message = message
 
 
-def error_message(error):
+def error_message(env, error):
     if isinstance(error, BillyError):
         return error.user_message
     if isinstance(error, psycopg2.IntegrityError):
-        return _("Another sync handled this record at the same time; it is retried next run.")
+        return env._("Another sync handled this record at the same time; it is retried next run.")
     return str(error.args[0]) if error.args else str(error)
 
 
@@ -105,7 +105,7 @@ class SyncRun:
         self.ctx.client = self.company._billy_client()
 
     def _abort(self, error):
-        self.log.message = error_message(error)
+        self.log.message = error_message(self.env, error)
         self.log.state = "failed"
 
     def _finish(self):
@@ -123,8 +123,11 @@ class SyncRun:
         group = self.env.ref("billy_connector.group_billy_manager")
         partners = group.all_user_ids.filtered(lambda u: self.company in u.company_ids).partner_id
         self.log.message_post(
-            body=_("The automatic Billy sync of %(company)s had failures: %(summary)s")
-            % {"company": self.company.name, "summary": self.log.summary},
+            body=self.env._(
+                "The automatic Billy sync of %(company)s had failures: %(summary)s",
+                company=self.company.name,
+                summary=self.log.summary,
+            ),
             partner_ids=partners.ids,
             subtype_xmlid="mail.mt_comment",
         )
@@ -164,8 +167,10 @@ class SyncRun:
         self.env.cr.execute(f"SELECT {function}(%s, %s)", (LOCK_NAMESPACE, self.company.id))
         if not self.env.cr.fetchone()[0]:
             raise SyncBusyError(
-                _("A Billy sync of %s is already running; try again when it has finished.")
-                % self.company.name
+                self.env._(
+                    "A Billy sync of %s is already running; try again when it has finished.",
+                    self.company.name,
+                )
             )
 
     def _lock_record(self, record):
@@ -173,7 +178,7 @@ class SyncRun:
         self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (key, record.id))
         if not self.env.cr.fetchone()[0]:
             raise RecordFailure(
-                _("%s is being synced by someone else right now.") % record.display_name
+                self.env._("%s is being synced by someone else right now.", record.display_name)
             )
 
     def _parents(self):
@@ -240,7 +245,7 @@ class SyncRun:
         link.write({"state": "failed", "error": message})
         self._count("failed")
         self._line(kind_name, record, link.billy_id, False, "failed", message)
-        self._outcome(record, _("failed: %s") % message)
+        self._outcome(record, self.env._("failed: %s", message))
 
     def _guarded(self, record, kind_name, work, link=None):
         """Run one record's work in a savepoint; a failure marks that record only."""
@@ -254,10 +259,12 @@ class SyncRun:
         except (*RECORD_ERRORS, psycopg2.IntegrityError) as error:
             _logger.info("Billy sync of %s failed: %s", record or "a Billy record", error)
             if record:
-                self._fail(record, kind_name, error_message(error), link)
+                self._fail(record, kind_name, error_message(self.env, error), link)
             else:
                 self._count("failed")
-                self._line(kind_name, None, None, "to_odoo", "failed", error_message(error))
+                self._line(
+                    kind_name, None, None, "to_odoo", "failed", error_message(self.env, error)
+                )
 
     # --- the bulk walk --------------------------------------------------------------------
 
@@ -331,7 +338,7 @@ class SyncRun:
         elif self.direction != "billy_to_odoo":
             self._create_in_billy(kind, kind_name, record, lines, values)
         else:
-            self._outcome(record, _("not in Billy; the sync direction is Billy → Odoo"))
+            self._outcome(record, self.env._("not in Billy; the sync direction is Billy → Odoo"))
 
     def _create_in_billy(self, kind, kind_name, record, lines, values):
         link = self._link_for(record, kind_name)
@@ -339,8 +346,8 @@ class SyncRun:
         self._store_link(link, kind, flat, values, billy_values(lines, flat))
         self._count("created_billy")
         self._line(kind_name, record, flat["id"], "to_billy", "created")
-        self._chatter(record, _("Created in Billy (%s).") % flat["id"])
-        self._outcome(record, _("created in Billy"))
+        self._chatter(record, self.env._("Created in Billy (%s).", flat["id"]))
+        self._outcome(record, self.env._("created in Billy"))
 
     def _create_in_odoo(self, kind, kind_name, flat):
         lines = mapping_for(self.company, kind_name)
@@ -354,7 +361,7 @@ class SyncRun:
         )
         self._count("created_odoo")
         self._line(kind_name, record, flat["id"], "to_odoo", "created")
-        self._chatter(record, _("Created from Billy (%s).") % flat["id"])
+        self._chatter(record, self.env._("Created from Billy (%s).", flat["id"]))
 
     def _winner(self, odoo_changed, billy_changed, first):
         if self.direction == "odoo_to_billy":
@@ -395,11 +402,11 @@ class SyncRun:
         if first:
             self._count("linked")
             self._line(kind_name, record, flat["id"], False, "linked")
-            self._chatter(record, _("Linked to Billy record %s.") % flat["id"])
-            self._outcome(record, _("linked to an existing Billy record"))
+            self._chatter(record, self.env._("Linked to Billy record %s.", flat["id"]))
+            self._outcome(record, self.env._("linked to an existing Billy record"))
         else:
             self._count("unchanged")
-            self._outcome(record, _("already up to date"))
+            self._outcome(record, self.env._("already up to date"))
 
     def _conflict(self, kind_name, record, flat, winner, odoo_vals, billy_vals):
         self._count("conflicts")
@@ -408,14 +415,14 @@ class SyncRun:
             indent=1,
             ensure_ascii=False,
         )
-        side = _("Odoo") if winner == "odoo" else _("Billy")
+        side = self.env._("Odoo") if winner == "odoo" else self.env._("Billy")
         self._line(
             kind_name,
             record,
             flat["id"],
             False,
             "conflict",
-            _("Changed on both sides; %s data wins.") % side,
+            self.env._("Changed on both sides; %s data wins.", side),
             details,
         )
 
@@ -431,9 +438,9 @@ class SyncRun:
         self._line(kind_name, record, link.billy_id, "to_billy", "updated", changed)
         self._chatter(
             record,
-            _("Sent to Billy (%(id)s): %(fields)s.") % {"id": link.billy_id, "fields": changed},
+            self.env._("Sent to Billy (%(id)s): %(fields)s.", id=link.billy_id, fields=changed),
         )
-        self._outcome(record, _("updated in Billy"))
+        self._outcome(record, self.env._("updated in Billy"))
 
     def _pull(self, kind, kind_name, link, record, flat, lines, diff):
         pullable = {line.billy_field for line in lines if line.pulls and line.billy_field in diff}
@@ -449,20 +456,20 @@ class SyncRun:
         self._line(kind_name, record, flat["id"], "to_odoo", "updated", changed)
         self._chatter(
             record,
-            _("Updated from Billy (%(id)s): %(fields)s.") % {"id": flat["id"], "fields": changed},
+            self.env._("Updated from Billy (%(id)s): %(fields)s.", id=flat["id"], fields=changed),
         )
-        self._outcome(record, _("updated from Billy"))
+        self._outcome(record, self.env._("updated from Billy"))
 
     def _billy_record_gone(self, kind, link, record):
         """Deleted in Billy: unlink and archive in Odoo, never delete."""
 
         def work():
-            message = _("Deleted in Billy; unlinked and archived in Odoo.")
+            message = self.env._("Deleted in Billy; unlinked and archived in Odoo.")
             if record and record.active and self.direction != "odoo_to_billy":
                 record.with_context(billy_sync=True).write({"active": False})
                 self._count("archived")
             elif record:
-                message = _("Deleted in Billy; unlinked.")
+                message = self.env._("Deleted in Billy; unlinked.")
             self._line(link.record_kind, record, link.billy_id, "to_odoo", "unlinked", message)
             if record:
                 self._chatter(record, message)
@@ -482,7 +489,7 @@ class SyncRun:
             link.billy_id,
             "to_billy",
             "unlinked",
-            _("Deleted in Odoo; archived in Billy and unlinked."),
+            self.env._("Deleted in Odoo; archived in Billy and unlinked."),
         )
         link.unlink()
 
@@ -519,7 +526,9 @@ class SyncRun:
             self._sync_one(parent)
         if not link.billy_id:
             raise RecordFailure(
-                _("The company %s could not be synced with Billy first.") % parent.display_name
+                self.env._(
+                    "The company %s could not be synced with Billy first.", parent.display_name
+                )
             )
         return link
 

@@ -9,8 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from odoo import _
-
 from .fingerprint import normalize
 
 BOTH, TO_BILLY, TO_ODOO = "both", "to_billy", "to_odoo"
@@ -66,8 +64,10 @@ def _street_to_odoo(value, partner, ctx):
 def _country_to_billy(partner, ctx):
     if not partner.country_id:
         raise MappingError(
-            _("Billy needs a country for every contact: set the country of %s.")
-            % partner.display_name
+            ctx.env._(
+                "Billy needs a country for every contact: set the country of %s.",
+                partner.display_name,
+            )
         )
     return partner.country_id.code
 
@@ -75,7 +75,7 @@ def _country_to_billy(partner, ctx):
 def _country_to_odoo(value, partner, ctx):
     country = ctx.country_by_code(value)
     if value and not country:
-        raise MappingError(_("Billy's country %s is unknown in Odoo.") % value)
+        raise MappingError(ctx.env._("Billy's country %s is unknown in Odoo.", value))
     return {"country_id": country.id if country else False}
 
 

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 
 class BillySyncResult(models.TransientModel):
@@ -30,7 +30,7 @@ class BillySyncResult(models.TransientModel):
         )
         return {
             "type": "ir.actions.act_window",
-            "name": _("Sync with Billy"),
+            "name": self.env._("Sync with Billy"),
             "res_model": self._name,
             "res_id": result.id,
             "view_mode": "form",

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The project's test command: ruff, the billy_api tests, the addon's linters and, where Odoo 19
+# is importable, the Odoo tests (pytest-odoo, then Odoo's own runner) on a fresh database.
+#
+#   scripts/test.sh                 everything
+#   ODOO_PYTHON=/path/python3 ...   the interpreter that can import Odoo 19 (default: python3)
+#   ODOO_ADDONS_PATH=a,b ...        Odoo's addons folders (default: found beside the odoo package)
+#   BILLY_SKIP_ODOO_RUNNER=1 ...    skip the second pass with Odoo's own runner
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO=$(pwd)
+PY=${ODOO_PYTHON:-python3}
+export PYTHONPATH="$REPO${PYTHONPATH:+:$PYTHONPATH}"
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+say() { printf '\n== %s\n' "$*"; }
+
+say "Dependencies"
+$PY -m pip install -q -r requirements-dev.txt 2>&1 | grep -v "Running pip as the 'root' user" || true
+
+say "ruff"
+$PY -m ruff check .
+$PY -m ruff format --check .
+
+say "billy_api: client and sandbox tests"
+# -p no:odoo: pytest-odoo, when installed, must not try to load an Odoo registry here
+$PY -m pytest -p no:odoo -p no:cacheprovider -q tests
+
+say "billy_connector: pylint-odoo and OCA checks"
+$PY -m pylint --rcfile=.pylintrc billy_connector
+oca-checks-odoo-module billy_connector
+if compgen -G "billy_connector/i18n/*.po*" >/dev/null; then
+  oca-checks-po billy_connector/i18n/*.po*
+fi
+
+odoo_serie=$(cd / && $PY -c 'import odoo.release as r; print(r.serie)' 2>/dev/null || true)
+if [ "$odoo_serie" != "19.0" ]; then
+  say "ODOO TESTS SKIPPED"
+  echo "!! Odoo 19 is not importable by '$PY' (found: ${odoo_serie:-none})."
+  echo "!! The billy_connector Odoo tests did NOT run. Make Odoo 19.0 importable by python3,"
+  echo "!! or name its interpreter in ODOO_PYTHON, and run this command again."
+  exit 0
+fi
+
+say "PostgreSQL"
+scripts/ensure-postgres.sh "$PY"
+
+if [ -z "${ODOO_ADDONS_PATH:-}" ]; then
+  ODOO_ADDONS_PATH=$(cd / && $PY - <<'PY'
+import os, odoo
+package = os.path.dirname(odoo.__file__)
+paths = [os.path.join(package, "addons"), os.path.join(os.path.dirname(package), "addons")]
+print(",".join(p for p in paths if os.path.isdir(p)))
+PY
+)
+fi
+ADDONS="$ODOO_ADDONS_PATH,$REPO"
+DB="billy_test_$$"
+LOGS=$(mktemp -d)
+cleanup() { dropdb --if-exists "$DB" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+odoo() { (cd / && $PY -m odoo --addons-path="$ADDONS" --http-interface=127.0.0.1 -d "$DB" "$@"); }
+
+say "Odoo 19: install billy_connector on a fresh database ($DB)"
+$PY -m pip install -q pytest-odoo 2>&1 | grep -v "Running pip as the 'root' user" || true
+odoo -i billy_connector --stop-after-init --log-level=warn >"$LOGS/install.log" 2>&1 || {
+  cat "$LOGS/install.log"; exit 1; }
+if grep -E " (WARNING|ERROR|CRITICAL) " "$LOGS/install.log"; then
+  echo "!! installing billy_connector logged the warnings or errors above"; exit 1
+fi
+echo "installed with no warning or error in the log"
+
+say "Odoo 19: billy_connector tests with pytest-odoo"
+$PY -m pytest -p no:cacheprovider -q --odoo-database="$DB" --odoo-addons-path="$ADDONS" \
+  --odoo-log-level=warn billy_connector/tests
+
+if [ -z "${BILLY_SKIP_ODOO_RUNNER:-}" ]; then
+  say "Odoo 19: the same tests with Odoo's own runner (--test-tags /billy_connector)"
+  odoo --test-tags /billy_connector --stop-after-init --log-level=test >"$LOGS/runner.log" 2>&1 || true
+  summary=$(grep -E "odoo.tests.result: [0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests" "$LOGS/runner.log" | tail -1 || true)
+  if [ -z "$summary" ] || ! grep -qE ": 0 failed, 0 error\(s\) of [1-9][0-9]* tests" <<<"$summary"; then
+    grep -E "(ERROR|FAIL)" "$LOGS/runner.log" | head -50
+    echo "!! Odoo's runner: ${summary:-no test summary found}"; exit 1
+  fi
+  echo "Odoo's runner: ${summary##*: }"
+fi
