@@ -211,6 +211,7 @@ class SandboxApp:
                 raise self._not_allowed(method, request.path)
             org = self.authenticate(request)
             with self.store.lock:
+                org = self._current(org)
                 return self.single(request, org, "organizations", org.org_id, started)
         plural = segments[0]
         if plural not in SPECS or len(segments) > 2:
@@ -225,6 +226,7 @@ class SandboxApp:
         org = self.authenticate(request)
         if method == "GET":
             with self.store.lock:
+                org = self._current(org)
                 if record_id is None:
                     return self.listing(request, org, plural, started)
                 return self.single(request, org, plural, record_id, started)
@@ -269,6 +271,10 @@ class SandboxApp:
         if org is None:
             raise ApiError(401, "OAUTH_INVALID_ACCESS_TOKEN", "Invalid OAuth 2 access token.")
         return org
+
+    def _current(self, org: OrgData) -> OrgData:
+        """The organization's data now (a concurrent reset replaces the OrgData objects)."""
+        return self.store.orgs.get(org.org_id, org)
 
     def serialize(self, request: Request) -> Callable[[str, dict], dict]:
         host = request.host_url.rstrip("/")
@@ -353,6 +359,7 @@ class SandboxApp:
 
     def write(self, request, org, plural, record_id, payload, started) -> Response:
         with self.store.lock:
+            org = self._current(org)
             changes = Changes()
             writer = Writer(self.store, org, changes)
             try:
