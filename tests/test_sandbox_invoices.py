@@ -1,5 +1,7 @@
 """Invoices as Billy keeps them: totals (spec §7 fixtures), terms, approval, credit notes."""
 
+import threading
+
 import pytest
 import requests
 
@@ -397,3 +399,28 @@ def test_void_via_control_endpoint(api, setup):
     voided = api.fetch("invoices", "invoice", invoice["id"])
     assert voided["state"] == "voided" and voided["balance"] == 0
     assert api.control("POST", "/invoices/nope/void").status_code == 404
+
+
+def test_concurrent_approvals_get_unique_sequential_numbers(api, setup, sandbox):
+    contact, product = setup
+    drafts = [
+        api.invoice(contact["id"], [{"productId": product["id"], "unitPrice": i + 1}])
+        for i in range(12)
+    ]
+    numbers = []
+
+    def approve(invoice_id):
+        response = requests.put(
+            f"{sandbox.url}/invoices/{invoice_id}",
+            json={"invoice": {"state": "approved"}},
+            headers={"X-Access-Token": "tok"},
+            timeout=10,
+        )
+        numbers.append(response.json()["invoices"][0]["invoiceNo"])
+
+    threads = [threading.Thread(target=approve, args=(d["id"],)) for d in drafts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(numbers, key=int) == [str(n) for n in range(1, 13)]
