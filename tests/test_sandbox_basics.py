@@ -66,6 +66,7 @@ def test_get_organization_singular_envelope(api, sandbox):
     assert org["nextInvoiceNo"] == 1
     assert (org["paymentTermsMode"], org["paymentTermsDays"]) == ("net", 8)
     assert org["defaultTaxMode"] == "excl"
+    assert org["url"].startswith(sandbox.url.removesuffix("/v2") + "/")
     sales = api.fetch("accounts", "account", org["defaultSalesAccountId"])
     assert sales["name"] == "Salg" and sales["accountNo"] == 1000
     ruleset = api.fetch("salesTaxRulesets", "salesTaxRuleset", org["defaultSalesTaxRulesetId"])

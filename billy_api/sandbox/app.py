@@ -37,6 +37,7 @@ from .resources import (
 from .store import OrgData, Store
 
 HELP_URL = "https://www.billy.dk/support/"
+URL_FIELDS = {"invoices": ("downloadUrl",), "organizations": ("url",)}
 ERROR_CODES_5XX = {
     500: "INTERNAL_ERROR",
     502: "BAD_GATEWAY",
@@ -281,8 +282,11 @@ class SandboxApp:
 
         def serialize(plural: str, record: dict) -> dict:
             output = dict(record)
-            if plural == "invoices" and output.get("downloadUrl", "").startswith("/"):
-                output["downloadUrl"] = host + output["downloadUrl"]
+            # URLs are stored as paths; the host is the sandbox's own, whatever its port.
+            for name in URL_FIELDS.get(plural, ()):
+                value = output.get(name)
+                if isinstance(value, str) and value.startswith("/"):
+                    output[name] = host + value
             return output
 
         return serialize

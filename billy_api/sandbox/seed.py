@@ -105,7 +105,7 @@ def create_org(store: Store, name: str, seed: str = "danish", org_id: str | None
             "ownerUserId": new_id(),
             "createdTime": now_str(),
             "name": name,
-            "url": f"https://my.billy.dk/{_slug(name)}",
+            "url": f"/app/{_slug(name)}",  # the host is added when answering
             "street": "",
             "zipcode": "",
             "city": "",
