@@ -1,4 +1,6 @@
 from . import billy_link
+from . import billy_tax_ruleset
+from . import billy_tax_map
 from . import billy_sync_log
 from . import billy_sync_log_line
 from . import billy_linked_mixin
@@ -6,3 +8,5 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import product_template
+from . import account_move
+from . import billy_field_mapping

@@ -37,6 +37,10 @@ class BillyLink(models.Model):
         "the e-mail of a person without a company."
     )
     billy_parent_id = fields.Char(help="Billy contact a contact person belongs to.")
+    billy_own_contact_id = fields.Char(
+        help="With the Contacts invoice priority: the Billy contact of its own that a person "
+        "of a company is invoiced as."
+    )
     odoo_fingerprint = fields.Char(copy=False)
     billy_fingerprint = fields.Char(copy=False)
     state = fields.Selection(SYNC_STATES, default="changed", required=True, index=True)

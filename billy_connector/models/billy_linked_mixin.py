@@ -90,11 +90,14 @@ class BillyLinkedMixin(models.AbstractModel):
             domain |= Domain("id", "not in", self._linked_ids([]))
         return ~domain if operator in ("!=", "not in") else domain
 
+    def _billy_watched_fields(self):
+        """Odoo fields whose change makes a linked record 'changed since last sync'."""
+        return set().union(*(watched_fields(kind, self.env) for kind in self._billy_kinds))
+
     def _billy_mark_changed(self, vals):
         if self.env.context.get("billy_sync"):
             return
-        watched = set().union(*(watched_fields(kind) for kind in self._billy_kinds))
-        if watched & vals.keys():
+        if self._billy_watched_fields() & vals.keys():
             links = (
                 self.env["billy.link"]
                 .sudo()

@@ -54,6 +54,26 @@ class ResCompany(models.Model):
     billy_mapping_mode = fields.Selection(
         [("standard", "Standard"), ("custom", "Custom")], default="standard", required=True
     )
+    billy_field_mapping_ids = fields.One2many(
+        "billy.field.mapping", "company_id", string="Billy field mapping"
+    )
+    billy_invoice_state = fields.Selection(
+        [("draft", "Drafts (the accountant approves in Billy)"), ("approved", "Approved")],
+        string="Invoices arrive in Billy as",
+        default="draft",
+        required=True,
+    )
+    billy_register_payments = fields.Boolean(
+        string="Register Billy payments in Odoo",
+        help="When Billy says an invoice is (partly) paid, register that payment in Odoo so "
+        "that Odoo's payment status follows Billy.",
+    )
+    billy_payment_journal_id = fields.Many2one(
+        "account.journal",
+        string="Journal for Billy payments",
+        check_company=True,
+        domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', id)]",
+    )
     billy_connection_state = fields.Selection(
         [("unknown", "Not tested"), ("ok", "Connected"), ("failed", "Failed")],
         default="unknown",
@@ -65,7 +85,11 @@ class ResCompany(models.Model):
     billy_organization_name = fields.Char(copy=False)
 
     def write(self, vals):
+        mapping = self.env["billy.field.mapping"]
+        mapping_before = mapping._billy_signatures(self) if "billy_mapping_mode" in vals else None
         res = super().write(vals)
+        if mapping_before is not None:
+            mapping._billy_apply_mode(self, mapping_before)
         if {"billy_api_key", "billy_api_url"} & vals.keys():
             for company in self:
                 if company.sudo().billy_api_key:
@@ -110,6 +134,28 @@ class ResCompany(models.Model):
                     self.env._("Connected to %s", organization.get("name")),
                     organization=organization,
                 )
+                try:
+                    company._billy_refresh_tax_maps(company._billy_client(max_retries=1))
+                except BillyError as error:
+                    _logger.warning("Billy's VAT rulesets could not be read: %s", error)
+        return True
+
+    def _billy_refresh_tax_maps(self, client):
+        """Read Billy's sales tax rulesets and map the company's sales taxes to them by rate."""
+        self.ensure_one()
+        rates = {rate["id"]: rate.get("rate") or 0.0 for rate in client.list("taxRates")}
+        rulesets = {
+            ruleset["id"]: (
+                ruleset.get("name"),
+                100 * rates.get(ruleset.get("fallbackTaxRateId"), 0.0),
+            )
+            for ruleset in client.list("salesTaxRulesets")
+        }
+        self.env["billy.tax.map"]._refresh_for(self, rulesets)
+
+    def billy_mapping_reset(self):
+        """Bring the standard field mapping back (the custom mapping starts again from it)."""
+        self.env["billy.field.mapping"]._billy_reset(self)
         return True
 
     def billy_sync_all(self, trigger="manual"):

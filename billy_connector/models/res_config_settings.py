@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -17,6 +17,16 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.billy_invoice_partner_priority", readonly=False
     )
     billy_mapping_mode = fields.Selection(related="company_id.billy_mapping_mode", readonly=False)
+    billy_mapping_html = fields.Html(
+        string="Billy field mapping", compute="_compute_billy_mapping_html", sanitize=False
+    )
+    billy_invoice_state = fields.Selection(related="company_id.billy_invoice_state", readonly=False)
+    billy_register_payments = fields.Boolean(
+        related="company_id.billy_register_payments", readonly=False
+    )
+    billy_payment_journal_id = fields.Many2one(
+        related="company_id.billy_payment_journal_id", readonly=False
+    )
     billy_connection_state = fields.Selection(related="company_id.billy_connection_state")
     billy_connection_message = fields.Char(related="company_id.billy_connection_message")
 
@@ -31,6 +41,47 @@ class ResConfigSettings(models.TransientModel):
         self.execute()
         log = self.company_id.billy_sync_all()
         return self.env["billy.sync.result"].open_for([], log)
+
+    def action_billy_open_tax_maps(self):
+        self.ensure_one()
+        self.execute()
+        if not self.env["billy.tax.map"].search_count([("company_id", "=", self.company_id.id)]):
+            self.company_id.billy_test_connection()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "billy_connector.billy_tax_map_action"
+        )
+        action["domain"] = [("company_id", "=", self.company_id.id)]
+        return action
+
+    @api.depends("company_id", "billy_mapping_mode")
+    def _compute_billy_mapping_html(self):
+        Mapping = self.env["billy.field.mapping"]
+        for settings in self:
+            settings.billy_mapping_html = Mapping._billy_mapping_html(
+                settings.company_id, settings.billy_mapping_mode
+            )
+
+    def action_billy_mapping_edit(self):
+        """Save the settings and open the company's custom mapping, one group per kind."""
+        self.ensure_one()
+        self.execute()
+        Mapping = self.env["billy.field.mapping"]
+        Mapping._billy_copy_standard(self.company_id)
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "billy_connector.billy_field_mapping_action"
+        )
+        action["domain"] = [("company_id", "=", self.company_id.id)]
+        action["context"] = {
+            "default_company_id": self.company_id.id,
+            "group_by": ["record_kind"],
+        }
+        return action
+
+    def action_billy_mapping_reset(self):
+        self.ensure_one()
+        self.execute()
+        self.company_id.billy_mapping_reset()
+        return {"type": "ir.actions.client", "tag": "reload"}
 
     def action_billy_open_logs(self):
         return self.env["ir.actions.act_window"]._for_xml_id(

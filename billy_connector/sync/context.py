@@ -14,7 +14,7 @@ class SyncContext:
         self.currency_code = company.currency_id.name
         self._countries = None
         self._langs = None
-        self._rulesets = None
+        self._rulesets = None  # Odoo tax id → billy.tax.ruleset
         self._organization = None
 
     # --- Odoo lookups ---------------------------------------------------------------------
@@ -41,58 +41,79 @@ class SyncContext:
             self._organization = self.client.get_organization()
         return self._organization
 
-    @property
-    def rulesets(self):
-        """Billy's sales tax rulesets: id → rate of the fallback tax rate (a fraction)."""
+    # --- VAT: Odoo sales taxes ↔ Billy sales tax rulesets (billy.tax.map) ----------------
+
+    def _tax_maps(self):
         if self._rulesets is None:
-            rates = {rate["id"]: rate.get("rate") for rate in self.client.list("taxRates")}
+            Map = self.env["billy.tax.map"]
+            domain = [("company_id", "=", self.company.id)]
+            if not Map.search_count(domain):
+                self.company._billy_refresh_tax_maps(self.client)
             self._rulesets = {
-                ruleset["id"]: rates.get(ruleset.get("fallbackTaxRateId"))
-                for ruleset in self.client.list("salesTaxRulesets")
+                tax_map.tax_id.id: tax_map.ruleset_id for tax_map in Map.search(domain)
             }
         return self._rulesets
 
-    def _sale_taxes(self, taxes):
+    def sale_taxes(self, taxes):
+        """The company's percent sales taxes among `taxes` (a product holds every company's)."""
+        companies = self.company | self.company.parent_ids
         return taxes.filtered(
             lambda tax: (
                 tax.type_tax_use == "sale"
                 and tax.amount_type == "percent"
-                and tax.company_id in (self.company, self.company.parent_ids)
+                and tax.company_id in companies
             )
         )
 
-    def ruleset_for_rate(self, rate):
-        for ruleset_id, ruleset_rate in self.rulesets.items():
-            if ruleset_rate is not None and round(ruleset_rate * 100, 4) == round(rate, 4):
-                return ruleset_id
-        return None
-
-    def ruleset_for_taxes(self, taxes, record_name, strict=True):
-        """The Billy ruleset whose VAT rate equals the record's sales tax (0 % without tax)."""
-        sale_taxes = self._sale_taxes(taxes)
-        rate = sale_taxes[:1].amount if sale_taxes else 0.0
-        ruleset_id = self.ruleset_for_rate(rate)
-        if ruleset_id is None and strict:
+    def ruleset_of(self, taxes, record_name):
+        """The billy.tax.ruleset carrying the VAT of these taxes (the 0 % one without tax)."""
+        sale_taxes = self.sale_taxes(taxes)
+        if len(sale_taxes) > 1:
+            raise MappingError(
+                self.env._("Billy takes one VAT rate per line; %s has several taxes.", record_name)
+            )
+        if sale_taxes:
+            ruleset = self._tax_maps().get(sale_taxes.id)
+            if not ruleset:
+                self.company._billy_refresh_tax_maps(self.client)
+                self._rulesets = None  # Odoo tax id → billy.tax.ruleset
+                ruleset = self._tax_maps().get(sale_taxes.id)
+        else:
+            ruleset = self.env["billy.tax.ruleset"].search(
+                [("company_id", "=", self.company.id), ("rate", "=", 0.0)], limit=1
+            )
+        if not ruleset:
+            rate = sale_taxes.amount if sale_taxes else 0.0
             raise MappingError(
                 self.env._(
-                    "Billy has no sales tax ruleset with a rate of %(rate)s %% (used by %(name)s).",
+                    "No Billy sales tax ruleset matches the %(rate)s %% VAT of %(name)s: map "
+                    "the tax in Settings → Billy.",
                     rate=rate,
                     name=record_name,
                 )
             )
-        return ruleset_id
+        return ruleset
 
-    def tax_for_ruleset(self, ruleset_id):
-        rate = self.rulesets.get(ruleset_id)
-        if rate is None:
-            return self.env["account.tax"]
-        taxes = self.env["account.tax"].search(
-            [
-                ("company_id", "=", self.company.id),
-                ("type_tax_use", "=", "sale"),
-                ("amount_type", "=", "percent"),
-                ("amount", "=", round(rate * 100, 4)),
-            ],
-            order="sequence, id",
+    def ruleset_for_taxes(self, taxes, record_name, strict=True):
+        """The Billy id of the ruleset of these taxes; None when unknown and not strict."""
+        try:
+            return self.ruleset_of(taxes, record_name).billy_id
+        except MappingError:
+            if strict:
+                raise
+            return None
+
+    def tax_for_ruleset(self, ruleset_billy_id, price_include=False):
+        """The Odoo sales tax mapped to a Billy ruleset (an empty recordset for 0 % VAT)."""
+        ruleset = self.env["billy.tax.ruleset"].search(
+            [("company_id", "=", self.company.id), ("billy_id", "=", ruleset_billy_id)]
         )
-        return taxes.filtered(lambda tax: not tax.price_include)[:1] or taxes[:1]
+        if not ruleset or not ruleset.rate:
+            return self.env["account.tax"]
+        taxes = (
+            self.env["billy.tax.map"]
+            .search([("company_id", "=", self.company.id), ("ruleset_id", "=", ruleset.id)])
+            .tax_id
+        )
+        preferred = taxes.filtered(lambda tax: bool(tax.price_include) == price_include)
+        return (preferred or taxes).sorted("sequence")[:1]

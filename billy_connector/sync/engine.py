@@ -19,7 +19,9 @@ from odoo.exceptions import UserError, ValidationError
 from billy_api import BillyError, BillyNotFoundError
 
 from .context import SyncContext
+from .errors import RecordFailure
 from .fingerprint import differing_fields, fingerprint, normalize_values
+from .invoices import InvoiceSync
 from .kinds import ContactKind, ContactPersonKind, ProductKind
 from .mapping import MappingError, billy_values, mapping_for, odoo_values, odoo_write_values
 from .matching import Matcher
@@ -27,18 +29,16 @@ from .matching import Matcher
 _logger = logging.getLogger(__name__)
 
 LOCK_NAMESPACE = 0x42494C4C  # "BILL": advisory lock of a company's sync runs
-RECORD_LOCK_KEYS = {"res.partner": 0x42494C50, "product.template": 0x42494C51}
+RECORD_LOCK_KEYS = {
+    "res.partner": 0x42494C50,
+    "product.template": 0x42494C51,
+    "account.move": 0x42494C52,
+}
 RECORD_ERRORS = (BillyError, MappingError, UserError, ValidationError)
 
 
 class SyncBusyError(UserError):
     pass
-
-
-class RecordFailure(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 def error_message(env, error):
@@ -74,6 +74,7 @@ class SyncRun:
             self._sync_kind(contacts)
             self._sync_kind(ContactPersonKind(self.ctx, contacts.company_persons, self._parents()))
             self._sync_kind(ProductKind(self.ctx))
+            InvoiceSync(self).run_all()
         except (BillyError, UserError) as error:
             self._abort(error)
         return self._finish()
@@ -109,7 +110,7 @@ class SyncRun:
         self.log.state = "failed"
 
     def _finish(self):
-        for model in ("res.partner", "product.template"):
+        for model in RECORD_LOCK_KEYS:
             self.env[model].invalidate_model(["billy_id", "billy_sync_state", "billy_sync_error"])
         values = dict(self.counts, end=fields.Datetime.now())
         if self.log.state != "failed":
@@ -255,7 +256,11 @@ class SyncRun:
                     self._lock_record(record)
                 work()
         except RecordFailure as error:
-            self._fail(record, kind_name, error.message, link)
+            if record:
+                self._fail(record, kind_name, error.message, link)
+            else:
+                self._count("failed")
+                self._line(kind_name, None, None, "to_odoo", "failed", error.message)
         except (*RECORD_ERRORS, psycopg2.IntegrityError) as error:
             _logger.info("Billy sync of %s failed: %s", record or "a Billy record", error)
             if record:
@@ -379,24 +384,45 @@ class SyncRun:
         odoo_changed = first or link.odoo_fingerprint != fingerprint(odoo_vals)
         billy_changed = first or link.billy_fingerprint != fingerprint(billy_vals)
         diff = differing_fields(odoo_vals, billy_vals)
-        if not (odoo_changed or billy_changed) or not diff:
-            if first or link.state != "synced" or odoo_changed or billy_changed:
+        changed = bool((odoo_changed or billy_changed) and diff)
+        winner = self._winner(odoo_changed, billy_changed, first) if changed else None
+        push, pull = self._moves(lines, diff, winner)
+        if not (push or pull):
+            stale = first or link.state != "synced" or odoo_changed or billy_changed
+            if stale and (winner is not None or not changed):
                 self._store_link(link, kind, flat, odoo_vals, billy_vals)
             self._settled(kind_name, record, flat, first)
             return
-        winner = self._winner(odoo_changed, billy_changed, first)
-        if winner is None:
-            self._settled(kind_name, record, flat, first)
-            return
-        if odoo_changed and billy_changed and not first:
+        if winner and odoo_changed and billy_changed and not first:
             self._conflict(kind_name, record, flat, winner, odoo_vals, billy_vals)
-        if winner == "odoo":
-            self._push(kind, kind_name, link, record, flat, lines, odoo_vals, diff)
-        else:
-            self._pull(kind, kind_name, link, record, flat, lines, diff)
+        if pull:
+            self._pull(kind, kind_name, link, record, flat, lines, pull)
+            odoo_vals = odoo_values(lines, record, self.ctx)
+        if push:
+            self._push(kind, kind_name, link, record, flat, lines, odoo_vals, push)
         if first:
             self._count("linked")
             self._line(kind_name, record, flat["id"], False, "linked")
+
+    def _moves(self, lines, diff, winner):
+        """The differing Billy fields to push and to pull.
+
+        The winner moves its lines. A one-way line of a custom mapping makes its source side
+        the owner of the field: its value moves whenever it differs (within the sync direction).
+        """
+        pushes = [line.billy_field for line in lines if line.pushes and line.billy_field in diff]
+        pulls = [line.billy_field for line in lines if line.pulls and line.billy_field in diff]
+        push = [
+            name
+            for name in pushes
+            if winner == "odoo" or (name not in pulls and self.direction != "billy_to_odoo")
+        ]
+        pull = [
+            name
+            for name in pulls
+            if winner == "billy" or (name not in pushes and self.direction != "odoo_to_billy")
+        ]
+        return push, pull
 
     def _settled(self, kind_name, record, flat, first):
         if first:
@@ -505,6 +531,8 @@ class SyncRun:
 
     @staticmethod
     def _kind_name(record):
+        if record._name == "account.move":
+            return "invoice"
         if record._name == "product.template":
             return "product"
         if record.is_company:
@@ -539,6 +567,9 @@ class SyncRun:
         return list(contact.get("contactPersons") or [])
 
     def _sync_one_guarded(self, kind_name, record):
+        if kind_name == "invoice":
+            InvoiceSync(self).sync_move(record)
+            return
         kind = self._kind_for(record, kind_name)
         link = self._link_for(record, kind_name)
         if link.billy_id:
@@ -549,20 +580,21 @@ class SyncRun:
                 return
             self._reconcile(kind, kind_name, link, record, flat)
             return
-        candidates = {flat["id"]: flat for flat in self._billy_candidates(kind, record)}
+        values = odoo_values(mapping_for(self.company, kind_name), record, self.ctx)
+        candidates = {flat["id"]: flat for flat in self._billy_candidates(kind, record, values)}
         matcher = Matcher()
         for billy_id, flat in candidates.items():
             if not self._linked_elsewhere(kind, billy_id):
                 matcher.add(billy_id, kind.billy_keys(flat))
         self._first_link(kind, kind_name, record, matcher, candidates)
 
-    def _billy_candidates(self, kind, record):
+    def _billy_candidates(self, kind, record, values=None):
         if isinstance(kind, ContactPersonKind):
             return [kind.flatten(person) for person in kind._persons]
         # One search per identifying value; Billy may ignore a filter it does not know, so
         # every candidate is checked by its keys before it is linked.
         found = {}
-        for term in kind.search_terms(record):
+        for term in kind.search_terms(record, values):
             params = {"q": term, "pageSize": 100}
             for billy_record in self.ctx.client.list(
                 kind.billy_resource, params=params, include=kind.include

@@ -59,8 +59,11 @@ class RecordKind:
         """Values stored on the link besides billy_id (see billy.link)."""
         return {}
 
-    def search_terms(self, record):
-        """Values to search Billy with when looking for one record's twin."""
+    def search_terms(self, record, values=None):
+        """Values to search Billy with when looking for one record's twin.
+
+        `values` are the record's mapped values (odoo_values) when the caller has them.
+        """
         return []
 
 
@@ -93,9 +96,13 @@ class ContactKind(RecordKind):
         return "organization" if partner.is_company else "person"
 
     def odoo_keys(self, partner, values):
-        emails = [partner.email] if partner.email else []
+        # the mapped values (standard or custom mapping), the partner's own e-mail otherwise
+        email = values.get("email", partner.email)
         return matching.contact_keys(
-            values.get("registrationNo"), emails, partner.name, values.get("countryId")
+            values.get("registrationNo"),
+            [email] if email else [],
+            values.get("name"),
+            values.get("countryId"),
         )
 
     def flatten(self, contact):
@@ -123,9 +130,12 @@ class ContactKind(RecordKind):
     def billy_id_extra(self, flat):
         return {"billy_sub_id": flat.get("_sub_id")}
 
-    def search_terms(self, partner):
-        terms = [matching.registration_key(partner.vat or partner.company_registry)]
-        return [term for term in (*terms, partner.email, partner.name) if term]
+    def search_terms(self, partner, values=None):
+        if values is None:
+            values = {"registrationNo": partner.vat or partner.company_registry}
+        email = values.get("email", partner.email)
+        terms = [matching.registration_key(values.get("registrationNo"))]
+        return [term for term in (*terms, email, values.get("name", partner.name)) if term]
 
     def create_in_billy(self, partner, lines, values, link):
         body = billy_write_values(lines, values)
@@ -237,13 +247,15 @@ class ProductKind(RecordKind):
         return "product"
 
     def odoo_keys(self, product, values):
-        return matching.product_keys(product.default_code, product.name)
+        return matching.product_keys(values.get("productNo"), values.get("name"))
 
     def billy_keys(self, flat):
         return matching.product_keys(flat.get("productNo"), flat.get("name"))
 
-    def search_terms(self, product):
-        return [term for term in (product.default_code, product.name) if term]
+    def search_terms(self, product, values=None):
+        if values is None:
+            values = {"productNo": product.default_code, "name": product.name}
+        return [term for term in (values.get("productNo"), values.get("name")) if term]
 
     def flatten(self, product):
         flat = dict(product)

@@ -212,12 +212,22 @@ STANDARD_MAPPING = {
 
 def mapping_for(company, kind):
     """The FieldMap lines in force for a company and record kind."""
+    if company.billy_mapping_mode == "custom":
+        lines = company.env["billy.field.mapping"]._billy_lines(company, kind)
+        if lines:
+            return lines
     return STANDARD_MAPPING[kind]()
 
 
-def watched_fields(kind):
-    """Odoo fields whose change makes a linked record 'changed since last sync'."""
-    return {name for line in STANDARD_MAPPING[kind]() for name in line.odoo_fields}
+def watched_fields(kind, env=None):
+    """Odoo fields whose change makes a linked record 'changed since last sync'.
+
+    With an env, the Odoo fields of the custom mappings (billy.field.mapping) count too.
+    """
+    names = {name for line in STANDARD_MAPPING[kind]() for name in line.odoo_fields}
+    if env is not None:
+        names |= env["billy.field.mapping"]._billy_custom_watched_fields(kind)
+    return names
 
 
 def odoo_values(lines, record, ctx):

@@ -5,3 +5,5 @@ from . import test_matching
 from . import test_both_ways
 from . import test_reliability
 from . import test_security
+from . import test_invoices
+from . import test_custom_mapping

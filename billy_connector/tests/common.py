@@ -83,6 +83,11 @@ class BillyCase(TransactionCase):
         super().setUp()
         self.sandbox.reset()
         self.sandbox.clear_faults()
+        # a reset Billy has new ids: forget the rulesets read from the previous one
+        domain = [("company_id", "=", self.company.id)]
+        self.env["billy.tax.map"].search(domain).unlink()
+        self.env["billy.tax.ruleset"].search(domain).unlink()
+        self.company._billy_refresh_tax_maps(self.billy)
         self.sandbox.reset_stats()
 
     # --- helpers --------------------------------------------------------------------------

@@ -72,7 +72,7 @@ class TestPush(BillyCase):
         )
         self.assertEqual(billy["salesTaxRulesetId"], self.ruleset_id("Salgsmoms"))
         self.assertEqual(products["Rådgivning"]["salesTaxRulesetId"], self.ruleset_id("Momsfrit"))
-        self.assertEqual(product.billy_id, billy["id"])
+        self.assertEqual(product.billy_id, billy["id"], product.billy_sync_error)
         self.assertEqual(exempt.billy_sync_state, "synced")
 
     def test_a_change_in_odoo_is_sent_and_only_the_changed_fields(self):

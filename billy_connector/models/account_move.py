@@ -1,0 +1,109 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+INVOICE_WATCHED_FIELDS = {
+    "partner_id",
+    "invoice_date",
+    "invoice_date_due",
+    "currency_id",
+    "invoice_line_ids",
+    "line_ids",
+    "state",
+}
+
+
+class AccountMove(models.Model):
+    _name = "account.move"
+    _inherit = ["account.move", "billy.linked.mixin"]
+    _billy_kinds = ("invoice",)
+
+    billy_invoice_no = fields.Char(string="Billy invoice no.", copy=False, readonly=True)
+    billy_state = fields.Selection(
+        [("draft", "Draft"), ("approved", "Approved"), ("voided", "Voided")],
+        string="Billy state",
+        copy=False,
+        readonly=True,
+    )
+    billy_is_paid = fields.Boolean(string="Paid in Billy", copy=False, readonly=True)
+    billy_balance = fields.Monetary(
+        string="Billy balance",
+        currency_field="currency_id",
+        copy=False,
+        readonly=True,
+        help="What is still owed according to Billy.",
+    )
+    billy_pdf_url = fields.Char(string="Billy PDF", copy=False, readonly=True)
+
+    def _billy_links(self):
+        # an invoice belongs to one company: its link is that company's, whatever the
+        # current company is
+        return (
+            self.env["billy.link"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+        )
+
+    def _billy_watched_fields(self):
+        return INVOICE_WATCHED_FIELDS
+
+    def _billy_is_customer_document(self):
+        return self.move_type in ("out_invoice", "out_refund")
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        if not self.env.context.get("billy_sync"):
+            posted._billy_queue_push()
+        return posted
+
+    def _billy_queue_push(self):
+        """In automatic mode a posted customer invoice is pushed by the next cron run, soon."""
+        to_push = self.filtered(
+            lambda move: (
+                move._billy_is_customer_document()
+                and move.company_id.billy_sync_mode == "auto"
+                and move.company_id.billy_sync_direction != "billy_to_odoo"
+            )
+        )
+        if not to_push:
+            return
+        Link = self.env["billy.link"].sudo()
+        for move in to_push:
+            link = Link.search([("res_model", "=", move._name), ("res_id", "=", move.id)])
+            if link:
+                link.state = "changed"
+            else:
+                Link.create(
+                    {
+                        "company_id": move.company_id.id,
+                        "res_model": move._name,
+                        "res_id": move.id,
+                        "record_kind": "invoice",
+                        "state": "changed",
+                    }
+                )
+        self.env.ref("billy_connector.ir_cron_billy_sync").sudo()._trigger()
+
+    def button_draft(self):
+        approved = self.filtered(lambda move: move.billy_id and move.billy_state == "approved")
+        if approved:
+            raise UserError(
+                self.env._(
+                    "%(names)s is approved in Billy (invoice no. %(numbers)s) and can't be "
+                    "changed any more. Issue a credit note instead.",
+                    names=", ".join(approved.mapped("name")),
+                    numbers=", ".join(approved.mapped("billy_invoice_no")),
+                )
+            )
+        return super().button_draft()
+
+    def action_billy_sync(self):
+        others = self.filtered(lambda move: not move._billy_is_customer_document())
+        if others:
+            raise UserError(
+                self.env._("Only customer invoices and credit notes are synced with Billy.")
+            )
+        return super().action_billy_sync()
+
+    def action_billy_open_pdf(self):
+        self.ensure_one()
+        return {"type": "ir.actions.act_url", "url": self.billy_pdf_url, "target": "new"}
