@@ -60,7 +60,14 @@ class BillyFieldMapping(models.Model):
     compatible_field_ids = fields.Many2many(
         "ir.model.fields", compute="_compute_compatible_field_ids"
     )
-    direction = fields.Selection(DIRECTIONS, default=BOTH, required=True)
+    direction = fields.Selection(
+        DIRECTIONS,
+        default=BOTH,
+        required=True,
+        help="Both ways: the side that changed moves the value (the priority side when both "
+        "did). Odoo → Billy: Odoo owns the field, its value is sent whenever they differ. "
+        "Billy → Odoo: Billy owns the field.",
+    )
     billy_required = fields.Boolean(
         compute="_compute_billy_info", help="Billy requires this field: the line can't be removed."
     )
