@@ -73,9 +73,13 @@ def test_demo_seed_has_something_to_show():
         contacts = requests.get(server.url + "/contacts", headers=headers, timeout=10).json()
         invoices = requests.get(server.url + "/invoices", headers=headers, timeout=10).json()
         assert len(contacts["contacts"]) >= 3
-        states = sorted(i["state"] for i in invoices["invoices"])
-        assert states == ["approved", "draft"]
-        assert any(i["isPaid"] for i in invoices["invoices"])
+        assert {c["type"] for c in contacts["contacts"]} == {"company", "person"}
+        records = invoices["invoices"]
+        assert {i["state"] for i in records} == {"approved", "draft"}
+        assert any(i["isPaid"] for i in records)
+        assert any(i["state"] == "approved" and not i["isPaid"] for i in records)
+        credit_notes = [i for i in records if i["type"] == "credit_note"]
+        assert credit_notes and all(c["creditedInvoiceId"] for c in credit_notes)
 
 
 def test_state_file_round_trip(tmp_path):

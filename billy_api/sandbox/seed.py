@@ -194,8 +194,17 @@ def create_org(store: Store, name: str, seed: str = "danish", org_id: str | None
 
 
 def _demo(writer: Writer, bank_id: str, exempt_ruleset_id: str) -> None:
-    """A few records so a demo shows something; kept small on purpose."""
+    """A small Danish business, so a demo shows something; kept small on purpose.
+
+    Organizations with contact persons, persons, products, and invoices in every state a
+    bookkeeper meets: a draft, an approved one that is open, a paid one, and one credited by
+    a credit note.
+    """
     today = datetime.date.today()
+
+    def day(days_ago: int) -> str:
+        return (today - datetime.timedelta(days=days_ago)).isoformat()
+
     ninjas = writer.create(
         "contacts",
         {
@@ -205,7 +214,23 @@ def _demo(writer: Writer, bank_id: str, exempt_ruleset_id: str) -> None:
             "zipcodeText": "9000",
             "cityText": "Aalborg",
             "registrationNo": "12345678",
-            "contactPersons": [{"name": "Hannah Krog", "email": "hannah@example.dk"}],
+            "phone": "+45 98 12 34 56",
+            "contactPersons": [
+                {"name": "Hannah Krog", "email": "hannah@example.dk", "isPrimary": True},
+                {"name": "Søren Bach", "email": "soren@example.dk"},
+            ],
+        },
+    )
+    fjord = writer.create(
+        "contacts",
+        {
+            "name": "Fjordhuset A/S",
+            "countryId": "DK",
+            "street": "Havnegade 12",
+            "zipcodeText": "8000",
+            "cityText": "Aarhus C",
+            "registrationNo": "87654321",
+            "contactPersons": [{"name": "Line Østergaard", "email": "line@example.dk"}],
         },
     )
     writer.create(
@@ -213,23 +238,39 @@ def _demo(writer: Writer, bank_id: str, exempt_ruleset_id: str) -> None:
         {
             "name": "Berliner Fenster GmbH",
             "countryId": "DE",
+            "street": "Torstraße 1",
+            "zipcodeText": "10119",
+            "cityText": "Berlin",
             "registrationNo": "DE123456789",
+            "localeId": "de_DE",
             "contactPersons": [{"name": "Jonas Weber", "email": "jonas@example.de"}],
+        },
+    )
+    mette = writer.create(
+        "contacts",
+        {
+            "name": "Mette Jensen",
+            "type": "person",
+            "countryId": "DK",
+            "zipcodeText": "5000",
+            "cityText": "Odense C",
+            "contactPersons": [{"name": "Mette Jensen", "email": "mette@example.dk"}],
         },
     )
     writer.create(
         "contacts",
-        {"name": "Mette Jensen", "type": "person", "countryId": "DK", "cityText": "Odense"},
+        {"name": "Lars Nielsen", "type": "person", "countryId": "DK", "cityText": "Vejle"},
     )
     cleaning = writer.create(
         "products",
         {
             "name": "Vinduespudsning",
             "productNo": "VP-1",
+            "description": "Udvendig vinduespudsning",
             "prices": [{"unitPrice": 300, "currencyId": "DKK"}],
         },
     )
-    writer.create(
+    advice = writer.create(
         "products",
         {
             "name": "Rådgivning (time)",
@@ -242,13 +283,18 @@ def _demo(writer: Writer, bank_id: str, exempt_ruleset_id: str) -> None:
     )
     writer.create(
         "products",
-        {"name": "Gavekort", "productNo": "GK-1", "salesTaxRulesetId": exempt_ruleset_id},
+        {
+            "name": "Gavekort",
+            "productNo": "GK-1",
+            "salesTaxRulesetId": exempt_ruleset_id,
+            "prices": [{"unitPrice": 500, "currencyId": "DKK"}],
+        },
     )
     paid = writer.create(
         "invoices",
         {
             "contactId": ninjas["id"],
-            "entryDate": (today - datetime.timedelta(days=20)).isoformat(),
+            "entryDate": day(20),
             "currencyId": "DKK",
             "state": "approved",
             "lines": [{"productId": cleaning["id"], "description": "Alt ude", "unitPrice": 300}],
@@ -257,11 +303,52 @@ def _demo(writer: Writer, bank_id: str, exempt_ruleset_id: str) -> None:
     writer.create(
         "bankPayments",
         {
-            "entryDate": (today - datetime.timedelta(days=10)).isoformat(),
+            "entryDate": day(10),
             "cashAmount": paid["grossAmount"],
             "cashSide": "debit",
             "cashAccountId": bank_id,
             "associations": [{"subjectReference": f"invoice:{paid['id']}"}],
+        },
+    )
+    writer.create(
+        "invoices",
+        {
+            "contactId": fjord["id"],
+            "entryDate": day(5),
+            "currencyId": "DKK",
+            "state": "approved",
+            "lines": [
+                {
+                    "productId": advice["id"],
+                    "description": "Regnskabsrådgivning",
+                    "quantity": 3,
+                    "unitPrice": 950,
+                },
+            ],
+        },
+    )
+    credited = writer.create(
+        "invoices",
+        {
+            "contactId": mette["id"],
+            "entryDate": day(15),
+            "currencyId": "DKK",
+            "state": "approved",
+            "lines": [{"productId": cleaning["id"], "quantity": 2, "unitPrice": 300}],
+        },
+    )
+    writer.create(
+        "invoices",
+        {
+            "type": "credit_note",
+            "creditedInvoiceId": credited["id"],
+            "contactId": mette["id"],
+            "entryDate": day(12),
+            "currencyId": "DKK",
+            "state": "approved",
+            "lines": [
+                {"productId": cleaning["id"], "description": "Aflyst besøg", "unitPrice": 300},
+            ],
         },
     )
     writer.create(
