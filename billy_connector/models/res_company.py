@@ -74,6 +74,12 @@ class ResCompany(models.Model):
         check_company=True,
         domain="[('type', 'in', ('bank', 'cash')), ('company_id', '=', id)]",
     )
+    billy_requests_in_flight = fields.Integer(
+        string="Billy requests at once",
+        default=4,
+        help="How many requests a bulk sync sends to Billy at the same time. More is faster "
+        "for large books; Billy publishes no rate limit, so keep it modest.",
+    )
     billy_connection_state = fields.Selection(
         [("unknown", "Not tested"), ("ok", "Connected"), ("failed", "Failed")],
         default="unknown",

@@ -20,6 +20,9 @@ class ResConfigSettings(models.TransientModel):
     billy_mapping_html = fields.Html(
         string="Billy field mapping", compute="_compute_billy_mapping_html", sanitize=False
     )
+    billy_requests_in_flight = fields.Integer(
+        related="company_id.billy_requests_in_flight", readonly=False
+    )
     billy_invoice_state = fields.Selection(related="company_id.billy_invoice_state", readonly=False)
     billy_register_payments = fields.Boolean(
         related="company_id.billy_register_payments", readonly=False

@@ -10,6 +10,7 @@ Every record is handled in a savepoint: one bad record fails alone and is retrie
 
 import json
 import logging
+from contextlib import contextmanager
 
 import psycopg2
 
@@ -19,6 +20,7 @@ from odoo.exceptions import UserError, ValidationError
 from billy_api import BillyError, BillyNotFoundError
 
 from .context import SyncContext
+from .dispatch import Dispatcher
 from .errors import RecordFailure
 from .fingerprint import differing_fields, fingerprint, normalize_values
 from .invoices import InvoiceSync
@@ -62,12 +64,16 @@ class SyncRun:
         self.log = None
         self.ctx = None
         self.outcomes = []  # (record display name, outcome) of a per-record run
+        self.dispatcher = Dispatcher(1)
+        self._link_cache = {}  # (model, res_id) → billy.link, loaded one model at a time
+        self._depth = 0  # nesting of _guarded
 
     # --- entry points ---------------------------------------------------------------------
 
     def run_all(self):
         """Sync every record kind of the company; returns the billy.sync.log."""
         self._start()
+        self.dispatcher = Dispatcher(self.company.billy_requests_in_flight)
         try:
             self._lock_company(exclusive=True)
             contacts = ContactKind(self.ctx)
@@ -75,8 +81,11 @@ class SyncRun:
             self._sync_kind(ContactPersonKind(self.ctx, contacts.company_persons, self._parents()))
             self._sync_kind(ProductKind(self.ctx))
             InvoiceSync(self).run_all()
+            self.dispatcher.drain()
         except (BillyError, UserError) as error:
             self._abort(error)
+        finally:
+            self.dispatcher.close()
         return self._finish()
 
     def run_records(self, records):
@@ -212,21 +221,24 @@ class SyncRun:
         return ["contact_person"] if isinstance(kind, ContactPersonKind) else ["product"]
 
     def _link_for(self, record, kind_name):
-        link = self.env["billy.link"].search(
-            [
-                ("company_id", "=", self.company.id),
-                ("res_model", "=", record._name),
-                ("res_id", "=", record.id),
-            ]
-        )
-        return link or self.env["billy.link"].create(
-            {
-                "company_id": self.company.id,
-                "res_model": record._name,
-                "res_id": record.id,
-                "record_kind": kind_name,
-            }
-        )
+        """The record's link in this company, created when missing (cached for the run)."""
+        if record._name not in self._link_cache:
+            links = self.env["billy.link"].search(
+                [("company_id", "=", self.company.id), ("res_model", "=", record._name)]
+            )
+            self._link_cache[record._name] = {link.res_id: link for link in links}
+        cache = self._link_cache[record._name]
+        link = cache.get(record.id)
+        if link is None:
+            link = cache[record.id] = self.env["billy.link"].create(
+                {
+                    "company_id": self.company.id,
+                    "res_model": record._name,
+                    "res_id": record.id,
+                    "record_kind": kind_name,
+                }
+            )
+        return link
 
     def _store_link(self, link, kind, flat, odoo_vals, billy_vals):
         link.write(
@@ -242,19 +254,47 @@ class SyncRun:
         )
 
     def _fail(self, record, kind_name, message, link=None):
-        link = link or self._link_for(record, kind_name)
+        if link is None or not link.exists():
+            link = self._link_for(record, kind_name)
         link.write({"state": "failed", "error": message})
         self._count("failed")
         self._line(kind_name, record, link.billy_id, False, "failed", message)
         self._outcome(record, self.env._("failed: %s", message))
 
-    def _guarded(self, record, kind_name, work, link=None):
-        """Run one record's work in a savepoint; a failure marks that record only."""
+    def _in_savepoint(self, record, work):
         try:
             with self.env.cr.savepoint():
                 if record:
                     self._lock_record(record)
                 work()
+        except Exception:
+            # links made in the rolled back savepoint are gone: forget the cached ones
+            self._link_cache.clear()
+            raise
+
+    @contextmanager
+    def synchronous(self):
+        """Billy requests answered at once, for work that needs the result right away."""
+        dispatcher, self.dispatcher = self.dispatcher, Dispatcher(1)
+        try:
+            yield
+        finally:
+            self.dispatcher = dispatcher
+
+    def _guarded(self, record, kind_name, work, link=None):
+        """Run one record's work in a savepoint; a failure marks that record only."""
+        if not self._depth:
+            # finish earlier records here, outside any record's savepoint
+            self.dispatcher.make_room()
+        self._depth += 1
+        try:
+            self._guarded_work(record, kind_name, work, link)
+        finally:
+            self._depth -= 1
+
+    def _guarded_work(self, record, kind_name, work, link):
+        try:
+            self._in_savepoint(record, work)
         except RecordFailure as error:
             if record:
                 self._fail(record, kind_name, error.message, link)
@@ -297,6 +337,7 @@ class SyncRun:
             if billy_id not in seen:
                 self._billy_record_gone(kind, link, records_by_id.get(link.res_id))
         self._link_or_create_in_billy(kind, records, links_by_res, unlinked_billy)
+        self.dispatcher.drain()
 
     def _sync_pair(self, kind, link, record, flat):
         if record is None:
@@ -347,12 +388,16 @@ class SyncRun:
 
     def _create_in_billy(self, kind, kind_name, record, lines, values):
         link = self._link_for(record, kind_name)
-        flat = kind.flatten(kind.create_in_billy(record, lines, values, link))
-        self._store_link(link, kind, flat, values, billy_values(lines, flat))
-        self._count("created_billy")
-        self._line(kind_name, record, flat["id"], "to_billy", "created")
-        self._chatter(record, self.env._("Created in Billy (%s).", flat["id"]))
-        self._outcome(record, self.env._("created in Billy"))
+
+        def finish(billy_record):
+            flat = kind.flatten(billy_record)
+            self._store_link(link, kind, flat, values, billy_values(lines, flat))
+            self._count("created_billy")
+            self._line(kind_name, record, flat["id"], "to_billy", "created")
+            self._chatter(record, self.env._("Created in Billy (%s).", flat["id"]))
+            self._outcome(record, self.env._("created in Billy"))
+
+        self._send(record, kind_name, kind.create_request(record, lines, values), finish, link)
 
     def _create_in_odoo(self, kind, kind_name, flat):
         lines = mapping_for(self.company, kind_name)
@@ -454,19 +499,40 @@ class SyncRun:
 
     def _push(self, kind, kind_name, link, record, flat, lines, odoo_vals, diff):
         pushable = [line.billy_field for line in lines if line.pushes and line.billy_field in diff]
-        if pushable:
-            flat = kind.flatten(
-                kind.update_in_billy(record, lines, odoo_vals, pushable, flat, link)
+        billy_id = link.billy_id or flat["id"]
+
+        def finish(billy_record):
+            new_flat = kind.flatten(billy_record) if pushable else flat
+            self._store_link(link, kind, new_flat, odoo_vals, billy_values(lines, new_flat))
+            self._count("updated_billy")
+            changed = ", ".join(pushable)
+            self._line(kind_name, record, billy_id, "to_billy", "updated", changed)
+            self._chatter(
+                record,
+                self.env._("Sent to Billy (%(id)s): %(fields)s.", id=billy_id, fields=changed),
             )
-        self._store_link(link, kind, flat, odoo_vals, billy_values(lines, flat))
-        self._count("updated_billy")
-        changed = ", ".join(pushable)
-        self._line(kind_name, record, link.billy_id, "to_billy", "updated", changed)
-        self._chatter(
-            record,
-            self.env._("Sent to Billy (%(id)s): %(fields)s.", id=link.billy_id, fields=changed),
-        )
-        self._outcome(record, self.env._("updated in Billy"))
+            self._outcome(record, self.env._("updated in Billy"))
+
+        if not pushable:
+            finish(None)
+            return
+        request = kind.update_request(record, lines, odoo_vals, pushable, flat, billy_id)
+        self._send(record, kind_name, request, finish, link)
+
+    def _send(self, record, kind_name, request, finish, link=None):
+        """Send a Billy request (see dispatch.py); `finish(result)` runs guarded, later."""
+
+        def done(outcome):
+            result, error = outcome
+
+            def work():
+                if error is not None:
+                    raise error
+                finish(result)
+
+            self._guarded(record, kind_name, work, link)
+
+        self.dispatcher.submit(request, done)
 
     def _pull(self, kind, kind_name, link, record, flat, lines, diff):
         pullable = {line.billy_field for line in lines if line.pulls and line.billy_field in diff}

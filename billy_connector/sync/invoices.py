@@ -75,10 +75,13 @@ class InvoiceSync:
                     unlinked.append(invoice["id"])
         if self.run.direction != "billy_to_odoo":
             linked_ids = {link.res_id for link in links if link.billy_id}
-            for move in moves.sorted(lambda m: (m.move_type != "out_invoice", m.id)):
-                if move.id not in linked_ids and move.state == "posted":
+            to_push = moves.filtered(lambda m: m.id not in linked_ids and m.state == "posted")
+            # invoices first: a credit note needs the Billy id of the invoice it credits
+            for move_type in MOVE_TYPES:
+                for move in to_push.filtered(lambda m, t=move_type: m.move_type == t):
                     known = by_external_id.pop(self._external_id(move), None)
                     self.run._guarded(move, "invoice", lambda m=move, b=known: self.push(m, b))
+                self.run.dispatcher.drain()
         if self.run.direction != "odoo_to_billy":
             for billy_id in unlinked:
                 self.run._guarded(None, "invoice", lambda b=billy_id: self.pull(b))
@@ -153,21 +156,35 @@ class InvoiceSync:
                     number=known.get("invoiceNo"),
                 )
             )
-        if known:
-            changes = {key: payload[key] for key in UPDATABLE if key in payload}
-            invoice = self.client.update("invoices", known["id"], changes).record
-            action, counter = "updated", "updated_billy"
-        else:
-            invoice = self.client.create("invoices", payload).record
-            action, counter = "created", "created_billy"
-        link.billy_id = invoice["id"]
-        if self.company.billy_invoice_state == "approved" and invoice.get("state") == "draft":
-            invoice = self.client.update("invoices", invoice["id"], {"state": "approved"}).record
-        self.run._count(counter)
-        self.run._line("invoice", move, invoice["id"], "to_billy", action, self._skipped_note(move))
-        self.run._chatter(move, self.env._("Sent to Billy (%s).", invoice["id"]))
-        self.run._outcome(move, self.env._("%s in Billy", action))
-        self._store(move, link, invoice, payload)
+        action = "updated" if known else "created"
+        request = self._push_request(payload, known)
+        note = self._skipped_note(move)
+
+        def finish(invoice):
+            self.run._count(f"{action}_billy")
+            self.run._line("invoice", move, invoice["id"], "to_billy", action, note)
+            self.run._chatter(move, self.env._("Sent to Billy (%s).", invoice["id"]))
+            self.run._outcome(move, self.env._("%s in Billy", action))
+            self._store(move, link, invoice, payload)
+
+        self.run._send(move, "invoice", request, finish, link)
+
+    def _push_request(self, payload, known):
+        """Create (or update the Billy draft), then approve when the company wants that."""
+        client = self.client
+        approve = self.company.billy_invoice_state == "approved"
+        changes = {key: payload[key] for key in UPDATABLE if key in payload}
+
+        def request():
+            if known:
+                invoice = client.update("invoices", known["id"], changes).record
+            else:
+                invoice = client.create("invoices", payload).record
+            if approve and invoice.get("state") == "draft":
+                invoice = client.update("invoices", invoice["id"], {"state": "approved"}).record
+            return invoice
+
+        return request
 
     def _store(self, move, link, invoice, payload=None):
         """Link, status and the totals check: Billy must agree with Odoo to the cent."""
@@ -299,10 +316,12 @@ class InvoiceSync:
         """The Billy id of a partner, product or invoice, syncing it first when unlinked."""
         link = self.run._link_for(record, kind or self.run._kind_name(record))
         if not link.billy_id:
-            if record._name == "account.move":
-                self.sync_move(record)
-            else:
-                self.run._sync_one(record)
+            with self.run.synchronous():
+                if record._name == "account.move":
+                    self.sync_move(record)
+                else:
+                    self.run._sync_one(record)
+            link = self.run._link_for(record, kind or self.run._kind_name(record))
         if not link.billy_id:
             raise RecordFailure(
                 self.env._(

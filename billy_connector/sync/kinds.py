@@ -48,12 +48,16 @@ class RecordKind:
     def billy_keys(self, flat):
         raise NotImplementedError
 
-    def create_in_billy(self, record, lines, values, link):
+    # Billy writes: each method prepares in the main thread (ORM reads allowed) and returns
+    # a request, a closure that only talks to Billy and returns the written Billy record.
+
+    def create_request(self, record, lines, values):
         raise NotImplementedError
 
-    def update_in_billy(self, record, lines, values, fields, flat, link):
+    def update_request(self, record, lines, values, fields, flat, billy_id):
         body = billy_write_values(lines, values, fields)
-        return self.ctx.client.update(self.billy_resource, link.billy_id, body).record
+        client, resource = self.ctx.client, self.billy_resource
+        return lambda: client.update(resource, billy_id, body).record
 
     def billy_id_extra(self, flat):
         """Values stored on the link besides billy_id (see billy.link)."""
@@ -137,7 +141,7 @@ class ContactKind(RecordKind):
         terms = [matching.registration_key(values.get("registrationNo"))]
         return [term for term in (*terms, email, values.get("name", partner.name)) if term]
 
-    def create_in_billy(self, partner, lines, values, link):
+    def create_request(self, partner, lines, values):
         body = billy_write_values(lines, values)
         email = body.pop("email", None)
         body["organizationId"] = _organization_id(self.ctx)
@@ -146,28 +150,38 @@ class ContactKind(RecordKind):
             body["contactPersons"] = [
                 {"name": values.get("name"), "email": email, "isPrimary": True}
             ]
-        result = self.ctx.client.create("contacts", body)
-        contact = dict(result.record)
-        contact["contactPersons"] = result.changed.get("contactPersons", [])
-        return contact
+        client = self.ctx.client
 
-    def update_in_billy(self, partner, lines, values, fields, flat, link):
+        def request():
+            result = client.create("contacts", body)
+            contact = dict(result.record)
+            contact["contactPersons"] = result.changed.get("contactPersons", [])
+            return contact
+
+        return request
+
+    def update_request(self, partner, lines, values, fields, flat, billy_id):
         body = billy_write_values(lines, values, fields)
         email_changed = "email" in body or ("name" in body and not partner.is_company)
         body.pop("email", None)
+        person = {"name": values.get("name"), "email": values.get("email")}
+        sub_id = flat.get("_sub_id")
         client = self.ctx.client
-        contact = client.update("contacts", link.billy_id, body).record if body else dict(flat)
-        if email_changed:
-            person = {"name": values.get("name"), "email": values.get("email")}
-            if flat.get("_sub_id"):
-                persons = client.update("contactPersons", flat["_sub_id"], person).changed
+
+        def request():
+            contact = client.update("contacts", billy_id, body).record if body else dict(flat)
+            if email_changed:
+                if sub_id:
+                    persons = client.update("contactPersons", sub_id, person).changed
+                else:
+                    new = dict(person, contactId=billy_id, isPrimary=True)
+                    persons = client.create("contactPersons", new).changed
+                contact["contactPersons"] = persons.get("contactPersons", [])
             else:
-                person.update(contactId=link.billy_id, isPrimary=True)
-                persons = client.create("contactPersons", person).changed
-            contact["contactPersons"] = persons.get("contactPersons", [])
-        else:
-            contact["contactPersons"] = flat.get("contactPersons", [])
-        return contact
+                contact["contactPersons"] = flat.get("contactPersons", [])
+            return contact
+
+        return request
 
     def create_in_odoo(self, flat, vals):
         vals = dict(vals, is_company=flat.get("type") != "person", company_id=self.company.id)
@@ -183,6 +197,7 @@ class ContactPersonKind(RecordKind):
     def __init__(self, ctx, company_persons, parent_links):
         super().__init__(ctx)
         self._persons = company_persons
+        self._with_person = None  # Billy contacts that have (or are getting) a person
         self.parent_links = parent_links  # Odoo partner id → Billy contact id
 
     def odoo_domain(self):
@@ -213,15 +228,16 @@ class ContactPersonKind(RecordKind):
     def billy_id_extra(self, flat):
         return {"billy_parent_id": flat.get("contactId")}
 
-    def create_in_billy(self, partner, lines, values, link):
+    def create_request(self, partner, lines, values):
         body = billy_write_values(lines, values)
         body["contactId"] = self.parent_links[partner.parent_id.id]
-        body["isPrimary"] = not any(
-            person.get("contactId") == body["contactId"] for person in self._persons
-        )
-        record = self.ctx.client.create("contactPersons", body).record
-        self._persons.append(record)
-        return record
+        if self._with_person is None:
+            self._with_person = {person.get("contactId") for person in self._persons}
+        # decided here, not in Billy's answer: several persons of a company may be in flight
+        body["isPrimary"] = body["contactId"] not in self._with_person
+        self._with_person.add(body["contactId"])
+        client = self.ctx.client
+        return lambda: client.create("contactPersons", body).record
 
     def create_in_odoo(self, flat, vals):
         parents = {billy_id: partner_id for partner_id, billy_id in self.parent_links.items()}
@@ -285,17 +301,22 @@ class ProductKind(RecordKind):
             product["prices"] = [p for p in prices if p.get("productId") == product.get("id")]
         return product
 
-    def create_in_billy(self, product, lines, values, link):
+    def create_request(self, product, lines, values):
         body = self._body(lines, values)
         body["organizationId"] = _organization_id(self.ctx)
-        return self._with_prices(self.ctx.client.create("products", body))
+        client = self.ctx.client
+        return lambda: self._with_prices(client.create("products", body))
 
-    def update_in_billy(self, product, lines, values, fields, flat, link):
+    def update_request(self, product, lines, values, fields, flat, billy_id):
         body = self._body(lines, values, fields, flat)
-        result = self.ctx.client.update("products", link.billy_id, body)
-        record = self._with_prices(result)
-        record.setdefault("prices", flat.get("prices"))
-        return record
+        client = self.ctx.client
+
+        def request():
+            record = self._with_prices(client.update("products", billy_id, body))
+            record.setdefault("prices", flat.get("prices"))
+            return record
+
+        return request
 
     def create_in_odoo(self, flat, vals):
         vals = dict(vals, company_id=self.company.id, sale_ok=True)
