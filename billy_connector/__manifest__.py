@@ -23,6 +23,8 @@
         "views/res_partner_views.xml",
         "views/product_template_views.xml",
         "wizards/billy_sync_result_views.xml",
+        "wizards/billy_sync_preview_views.xml",
+        "views/billy_dashboard_views.xml",
         "views/billy_menus.xml",
     ],
 }

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 SYNC_STATES = [
     ("synced", "Synced"),
@@ -77,3 +78,11 @@ class BillyLink(models.Model):
             "res_id": self.res_id,
             "view_mode": "form",
         }
+
+    def action_billy_retry(self):
+        """Sync this link's Odoo record again (the dashboard's Retry button)."""
+        self.ensure_one()
+        record = self.res_model and self.env[self.res_model].browse(self.res_id).exists()
+        if not record:
+            raise UserError(self.env._("The Odoo record of this link no longer exists."))
+        return record.with_company(self.company_id).action_billy_sync()

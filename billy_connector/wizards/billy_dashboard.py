@@ -1,0 +1,144 @@
+from datetime import timedelta
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+
+from ..models.billy_link import RECORD_KINDS
+
+RECENT_DAYS = 30
+LAST_RUNS = 10
+
+
+class BillyDashboard(models.TransientModel):
+    """The Billy app's main view: last runs, counts, failed and changed records, preview."""
+
+    _name = "billy.dashboard"
+    _description = "Billy dashboard"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, readonly=True
+    )
+    connection_state = fields.Selection(related="company_id.billy_connection_state")
+    connection_message = fields.Char(related="company_id.billy_connection_message")
+    sync_direction = fields.Selection(related="company_id.billy_sync_direction")
+    sync_mode = fields.Selection(related="company_id.billy_sync_mode")
+    log_ids = fields.Many2many("billy.sync.log", string="Last runs", compute="_compute_dashboard")
+    last_run = fields.Datetime(compute="_compute_dashboard")
+    counts_html = fields.Html(string="Records", compute="_compute_dashboard", sanitize=False)
+    failed_link_ids = fields.Many2many(
+        "billy.link", string="Failed records", compute="_compute_dashboard"
+    )
+    changed_link_ids = fields.Many2many(
+        "billy.link", string="Changed since the last sync", compute="_compute_dashboard"
+    )
+    failed_count = fields.Integer(compute="_compute_dashboard")
+    changed_count = fields.Integer(compute="_compute_dashboard")
+
+    @api.depends("company_id")
+    def _compute_dashboard(self):
+        Link = self.env["billy.link"]
+        for dashboard in self:
+            company = dashboard.company_id
+            domain = [("company_id", "=", company.id)]
+            logs = self.env["billy.sync.log"].search(domain, limit=LAST_RUNS)
+            dashboard.log_ids = logs
+            dashboard.last_run = logs[:1].start
+            dashboard.failed_link_ids = Link.search([*domain, ("state", "=", "failed")])
+            dashboard.changed_link_ids = Link.search(
+                [*domain, ("state", "=", "changed"), ("billy_id", "!=", False)]
+            )
+            dashboard.failed_count = len(dashboard.failed_link_ids)
+            dashboard.changed_count = len(dashboard.changed_link_ids)
+            dashboard.counts_html = dashboard._counts_html()
+
+    def _counts_html(self):
+        """A table: per record kind, the links by state and what moved each way lately."""
+        domain = [("company_id", "=", self.company_id.id)]
+        states = {
+            (kind, state): count
+            for kind, state, count in self.env["billy.link"]._read_group(
+                [*domain, ("billy_id", "!=", False)], ["record_kind", "state"], ["__count"]
+            )
+        }
+        since = fields.Datetime.now() - timedelta(days=RECENT_DAYS)
+        moves = {
+            (kind, direction): count
+            for kind, direction, count in self.env["billy.sync.log.line"]._read_group(
+                [
+                    *domain,
+                    ("create_date", ">=", since),
+                    ("action", "in", ("created", "updated", "linked")),
+                ],
+                ["record_kind", "direction"],
+                ["__count"],
+            )
+        }
+        headers = [
+            self.env._("Record kind"),
+            self.env._("Linked"),
+            self.env._("Synced"),
+            self.env._("Changed"),
+            self.env._("Failed"),
+            self.env._("Odoo → Billy (%s days)", RECENT_DAYS),
+            self.env._("Billy → Odoo (%s days)", RECENT_DAYS),
+        ]
+        kinds = dict(self.env["billy.link"]._fields["record_kind"]._description_selection(self.env))
+        rows = []
+        for kind, _label in RECORD_KINDS:
+            synced, changed, failed = (
+                states.get((kind, state), 0) for state in ("synced", "changed", "failed")
+            )
+            cells = [
+                synced + changed + failed,
+                synced,
+                changed,
+                failed,
+                moves.get((kind, "to_billy"), 0),
+                moves.get((kind, "to_odoo"), 0),
+            ]
+            row = Markup("<td>%s</td>") % kinds.get(kind, kind)
+            for index, count in enumerate(cells):
+                css = "text-end text-danger fw-bold" if index == 3 and count else "text-end"
+                row += Markup('<td class="%s">%s</td>') % (css, count)
+            rows.append(Markup('<tr class="o_billy_count_%s">%s</tr>') % (kind, row))
+        head = Markup("").join(
+            Markup('<th class="%s">%s</th>') % ("text-end" if i else "", escape(h))
+            for i, h in enumerate(headers)
+        )
+        return Markup(
+            '<table class="table table-sm o_billy_counts"><thead><tr>%s</tr></thead>'
+            "<tbody>%s</tbody></table>"
+        ) % (head, Markup("").join(rows))
+
+    @api.model
+    def action_open_dashboard(self):
+        """The Billy menu's main view: a fresh dashboard of the current company."""
+        dashboard = self.create({})
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Billy dashboard"),
+            "res_model": self._name,
+            "res_id": dashboard.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_refresh(self):
+        return True
+
+    def action_preview(self):
+        """A dry run of a bulk sync: what it would do, without changing either side."""
+        self.ensure_one()
+        preview = self.env["billy.sync.preview"]._billy_preview(self.company_id)
+        return preview.action_open()
+
+    def action_sync_now(self):
+        self.ensure_one()
+        log = self.company_id.billy_sync_all()
+        return self.env["billy.sync.result"].open_for([], log)
+
+    def action_open_logs(self):
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "billy_connector.billy_sync_log_action"
+        )

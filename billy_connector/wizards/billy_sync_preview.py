@@ -1,0 +1,81 @@
+from odoo import api, fields, models
+
+from ..models.billy_sync_log import COUNTERS
+from ..sync.preview import preview_sync
+
+
+class BillySyncPreview(models.TransientModel):
+    """The result of a dry run of a bulk sync: what a sync would do now, record by record."""
+
+    _name = "billy.sync.preview"
+    _description = "Billy sync preview"
+
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    state = fields.Selection(
+        [
+            ("running", "Running"),
+            ("done", "Done"),
+            ("partial", "Done with errors"),
+            ("failed", "Failed"),
+        ],
+        readonly=True,
+    )
+    message = fields.Text(readonly=True)
+    line_ids = fields.One2many("billy.sync.preview.line", "preview_id", readonly=True)
+    created_billy = fields.Integer("To create in Billy", readonly=True)
+    updated_billy = fields.Integer("To update in Billy", readonly=True)
+    created_odoo = fields.Integer("To create in Odoo", readonly=True)
+    updated_odoo = fields.Integer("To update in Odoo", readonly=True)
+    linked = fields.Integer("To link", readonly=True)
+    archived = fields.Integer("To archive", readonly=True)
+    unchanged = fields.Integer("Up to date", readonly=True)
+    conflicts = fields.Integer(readonly=True)
+    failed = fields.Integer("Would fail", readonly=True)
+    billy_write_count = fields.Integer(
+        "Billy requests", readonly=True, help="Write requests the sync would send to Billy."
+    )
+    summary = fields.Text(compute="_compute_summary")
+
+    @api.depends(*COUNTERS, "message")
+    def _compute_summary(self):
+        for preview in self:
+            parts = [
+                f"{preview._fields[name].string}: {preview[name]}"
+                for name in COUNTERS
+                if preview[name]
+            ]
+            text = ", ".join(parts) or self.env._("Nothing to do.")
+            preview.summary = f"{preview.message}\n{text}" if preview.message else text
+
+    @api.model
+    def _billy_preview(self, company):
+        """Dry-run a bulk sync of `company` and keep what it would do in a new preview."""
+        result = preview_sync(company)
+        counts = {name: result["counts"].get(name, 0) for name in COUNTERS}
+        return self.create(
+            {
+                "company_id": company.id,
+                "state": result["state"],
+                "message": result["message"],
+                "billy_write_count": len(result["writes"]),
+                "line_ids": [fields.Command.create(line) for line in result["lines"]],
+                **counts,
+            }
+        )
+
+    def action_open(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Sync preview"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def action_sync_now(self):
+        """Run the sync for real (the preview itself changed nothing)."""
+        self.ensure_one()
+        log = self.company_id.billy_sync_all()
+        return self.env["billy.sync.result"].open_for([], log)
