@@ -27,4 +27,7 @@
         "views/billy_dashboard_views.xml",
         "views/billy_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["billy_connector/static/tests/tours/*.js"],
+    },
 }

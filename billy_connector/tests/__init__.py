@@ -7,3 +7,5 @@ from . import test_reliability
 from . import test_security
 from . import test_invoices
 from . import test_custom_mapping
+from . import test_dashboard
+from . import test_tours

@@ -21,8 +21,10 @@ class BillyDashboard(models.TransientModel):
     )
     connection_state = fields.Selection(related="company_id.billy_connection_state")
     connection_message = fields.Char(related="company_id.billy_connection_message")
-    sync_direction = fields.Selection(related="company_id.billy_sync_direction")
-    sync_mode = fields.Selection(related="company_id.billy_sync_mode")
+    sync_direction = fields.Selection(
+        related="company_id.billy_sync_direction", string="Sync direction"
+    )
+    sync_mode = fields.Selection(related="company_id.billy_sync_mode", string="Sync mode")
     log_ids = fields.Many2many("billy.sync.log", string="Last runs", compute="_compute_dashboard")
     last_run = fields.Datetime(compute="_compute_dashboard")
     counts_html = fields.Html(string="Records", compute="_compute_dashboard", sanitize=False)
@@ -55,12 +57,16 @@ class BillyDashboard(models.TransientModel):
     def _counts_html(self):
         """A table: per record kind, the links by state and what moved each way lately."""
         domain = [("company_id", "=", self.company_id.id)]
+        Link = self.env["billy.link"]
         states = {
             (kind, state): count
-            for kind, state, count in self.env["billy.link"]._read_group(
-                [*domain, ("billy_id", "!=", False)], ["record_kind", "state"], ["__count"]
+            for kind, state, count in Link._read_group(
+                domain, ["record_kind", "state"], ["__count"]
             )
         }
+        linked = dict(
+            Link._read_group([*domain, ("billy_id", "!=", False)], ["record_kind"], ["__count"])
+        )
         since = fields.Datetime.now() - timedelta(days=RECENT_DAYS)
         moves = {
             (kind, direction): count
@@ -90,7 +96,7 @@ class BillyDashboard(models.TransientModel):
                 states.get((kind, state), 0) for state in ("synced", "changed", "failed")
             )
             cells = [
-                synced + changed + failed,
+                linked.get(kind, 0),
                 synced,
                 changed,
                 failed,
@@ -110,6 +116,10 @@ class BillyDashboard(models.TransientModel):
             '<table class="table table-sm o_billy_counts"><thead><tr>%s</tr></thead>'
             "<tbody>%s</tbody></table>"
         ) % (head, Markup("").join(rows))
+
+    def _compute_display_name(self):
+        for dashboard in self:
+            dashboard.display_name = self.env._("Billy dashboard")
 
     @api.model
     def action_open_dashboard(self):

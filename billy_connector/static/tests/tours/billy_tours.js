@@ -1,0 +1,115 @@
+import { registry } from "@web/core/registry";
+
+const TOKEN = "test-token-billy-connector"; // tests/common.py: TOKEN
+
+function closeDialog() {
+    return {
+        content: "Close the dialog",
+        trigger: ".modal-footer button:contains(Close)",
+        run: "click",
+    };
+}
+
+registry.category("web_tour.tours").add("billy_settings_connection", {
+    steps: () => [
+        {
+            content: "The Billy settings start untested",
+            trigger: "#billy_connection_setting:contains(Not tested yet)",
+        },
+        {
+            content: "Paste the Billy access token",
+            trigger: "div[name=billy_api_key] input",
+            run: `edit ${TOKEN}`,
+        },
+        {
+            content: "Test the connection",
+            trigger: "button[name=action_billy_test_connection]",
+            run: "click",
+        },
+        {
+            content: "Save the changed settings first",
+            trigger: ".modal button:contains(Save)",
+            run: "click",
+        },
+        {
+            content: "The connection is green, with the organization's name",
+            trigger: "#billy_connection_setting .text-success:contains(Connected to Nordisk Test ApS)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("billy_partner_sync", {
+    steps: () => [
+        {
+            content: "Sync the partner with Billy",
+            trigger: ".o_form_view button[name=action_billy_sync]",
+            run: "click",
+        },
+        {
+            content: "The popup says what happened",
+            trigger: ".modal .o_billy_sync_message:contains(created in Billy)",
+        },
+        closeDialog(),
+        {
+            content: "The popup is gone",
+            trigger: "body:not(:has(.modal))",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("billy_invoice_sync", {
+    steps: () => [
+        {
+            content: "Sync the invoice with Billy",
+            trigger: ".o_form_view button[name=action_billy_sync]",
+            run: "click",
+        },
+        {
+            content: "The popup says the invoice went to Billy",
+            trigger: ".modal .o_billy_sync_message:contains(created in Billy)",
+        },
+        closeDialog(),
+        {
+            content: "Open the Billy tab of the invoice",
+            trigger: ".o_notebook a[name=billy]",
+            run: "click",
+        },
+        {
+            content: "Billy's status shows on the invoice",
+            trigger: ".o_field_widget[name=billy_sync_state]:contains(Synced)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("billy_dashboard_retry", {
+    steps: () => [
+        {
+            content: "The dashboard lists the failed record with its reason",
+            trigger: ".o_billy_failed .o_data_row:contains(Havnens Café):contains(country)",
+        },
+        {
+            content: "Retry it",
+            trigger: ".o_billy_failed .o_data_row:contains(Havnens Café) button[name=action_billy_retry]",
+            run: "click",
+        },
+        {
+            content: "The popup says it was created in Billy",
+            trigger: ".modal .o_billy_sync_message:contains(created in Billy)",
+        },
+        closeDialog(),
+        {
+            content: "The failed record is gone from the dashboard",
+            trigger: ".o_billy_dashboard:not(:has(.o_billy_failed .o_data_row))",
+        },
+        {
+            content: "Preview a bulk sync",
+            trigger: "button[name=action_preview]",
+            run: "click",
+        },
+        {
+            content: "The preview lists what a sync would do, changing nothing",
+            trigger: ".modal .o_billy_preview .o_data_row:contains(Fjord Design ApS):contains(Create)",
+        },
+        closeDialog(),
+    ],
+});
