@@ -70,13 +70,31 @@ if grep -E " (WARNING|ERROR|CRITICAL) " "$LOGS/install.log"; then
 fi
 echo "installed with no warning or error in the log"
 
+say "Chromium for the browser tests (tours)"
+http_args=()
+if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null &&
+  command -v apt-get >/dev/null; then
+  echo "installing Chromium from Debian's packages"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+    >/dev/null 2>&1 || echo "!! Chromium could not be installed"
+fi
+if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then
+  http_args=(--odoo-http)
+  echo "found: the tours run"
+else
+  echo "!! no Chromium: the tours (HttpCase) are skipped"
+fi
+
 say "Odoo 19: billy_connector tests with pytest-odoo"
 $PY -m pytest -p no:cacheprovider -q --odoo-database="$DB" --odoo-addons-path="$ADDONS" \
-  --odoo-log-level=warn billy_connector/tests
+  --odoo-log-level=warn "${http_args[@]}" billy_connector/tests
 
 if [ -z "${BILLY_SKIP_ODOO_RUNNER:-}" ]; then
   say "Odoo 19: the same tests with Odoo's own runner (--test-tags /billy_connector)"
-  odoo --test-tags /billy_connector --stop-after-init --log-level=test >"$LOGS/runner.log" 2>&1 || true
+  # the tours need Odoo's HTTP server: on a free port, beside a demo on 8069
+  http_port=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  odoo --test-tags /billy_connector --stop-after-init --log-level=test --http-port="$http_port" \
+    >"$LOGS/runner.log" 2>&1 || true
   summary=$(grep -E "odoo.tests.result: [0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests" "$LOGS/runner.log" | tail -1 || true)
   if [ -z "$summary" ] || ! grep -qE ": 0 failed, 0 error\(s\) of [1-9][0-9]* tests" <<<"$summary"; then
     grep -E "(ERROR|FAIL)" "$LOGS/runner.log" | head -50
