@@ -111,11 +111,11 @@ done
 echo "$SANDBOX_URL (token $TOKEN)"
 
 odoo() {
-  (cd / && $PY -m odoo --addons-path="$ADDONS" --data-dir="$VAR/odoo" -d "$DB" \
+  (cd / && exec $PY -m odoo --addons-path="$ADDONS" --data-dir="$VAR/odoo" -d "$DB" \
     --http-interface=127.0.0.1 "$@")
 }
 odoo_shell() {
-  (cd / && $PY -m odoo shell --addons-path="$ADDONS" --data-dir="$VAR/odoo" -d "$DB" \
+  (cd / && exec $PY -m odoo shell --addons-path="$ADDONS" --data-dir="$VAR/odoo" -d "$DB" \
     --no-http "$@")
 }
 

@@ -124,9 +124,9 @@ def main():
         move_id = page.js(
             "fetch('/web/dataset/call_kw/account.move/search', {method: 'POST', headers: "
             "{'Content-Type': 'application/json'}, body: JSON.stringify({jsonrpc: '2.0', "
-            "params: {model: 'account.move', method: 'search', args: [[['billy_invoice_no', "
-            "'!=', false], ['move_type', '=', 'out_invoice'], ['billy_is_paid', '=', true]]], "
-            "kwargs: {limit: 1}}})}).then(r => r.json()).then(r => r.result[0])"
+            "params: {model: 'account.move', method: 'search', args: [[['billy_id', '!=', "
+            "false], ['move_type', '=', 'out_invoice'], ['state', '=', 'posted']]], "
+            "kwargs: {limit: 1, order: 'id'}}})}).then(r => r.json()).then(r => r.result[0])"
         )
         page.goto(
             f"/odoo/action-account.action_move_out_invoice_type/{move_id}",
