@@ -71,7 +71,13 @@ PY
 fi
 ADDONS="$ODOO_ADDONS_PATH,$REPO"
 
-port_free() { $PY -c 'import socket, sys; s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null; }
+# like the servers: SO_REUSEADDR, so that connections of a run just stopped don't count
+port_free() {
+  $PY -c 'import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))' "$1" 2>/dev/null
+}
 port_free "$PORT" || die "port $PORT is taken: stop what uses it or set BILLY_DEMO_PORT"
 port_free "$SANDBOX_PORT" || die "port $SANDBOX_PORT is taken: stop what uses it or set BILLY_SANDBOX_PORT"
 
@@ -135,7 +141,10 @@ BILLY_DEMO_URL="$SANDBOX_URL" BILLY_DEMO_TOKEN="$TOKEN" BILLY_DEMO_FRESH="$fresh
     tail -40 "$VAR/configure.log"; die "configuring the demo failed (log: var/demo/configure.log)"; }
 
 say "Odoo 19: starting on 127.0.0.1:$PORT (log: var/demo/odoo.log)"
-odoo --http-port="$PORT" --db-filter="^$DB\$" --log-level=info >"$VAR/odoo.log" 2>&1 &
+# a subshell that execs Odoo, so that $! is Odoo's own pid
+(cd / && exec $PY -m odoo --addons-path="$ADDONS" --data-dir="$VAR/odoo" -d "$DB" \
+  --http-interface=127.0.0.1 --http-port="$PORT" --db-filter="^$DB\$" --log-level=info) \
+  >"$VAR/odoo.log" 2>&1 &
 odoo_pid=$!
 for _ in $(seq 120); do
   $PY -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' \
