@@ -17,22 +17,29 @@ class AccountMove(models.Model):
     _inherit = ["account.move", "billy.linked.mixin"]
     _billy_kinds = ("invoice",)
 
-    billy_invoice_no = fields.Char(string="Billy invoice no.", copy=False, readonly=True)
+    # kept on the invoice's billy.link: writing an account.move resyncs its journal items
+    billy_invoice_no = fields.Char(
+        string="Billy invoice no.", compute="_compute_billy_link", compute_sudo=True
+    )
     billy_state = fields.Selection(
         [("draft", "Draft"), ("approved", "Approved"), ("voided", "Voided")],
         string="Billy state",
-        copy=False,
-        readonly=True,
+        compute="_compute_billy_link",
+        compute_sudo=True,
     )
-    billy_is_paid = fields.Boolean(string="Paid in Billy", copy=False, readonly=True)
+    billy_is_paid = fields.Boolean(
+        string="Paid in Billy", compute="_compute_billy_link", compute_sudo=True
+    )
     billy_balance = fields.Monetary(
         string="Billy balance",
         currency_field="currency_id",
-        copy=False,
-        readonly=True,
+        compute="_compute_billy_link",
+        compute_sudo=True,
         help="What is still owed according to Billy.",
     )
-    billy_pdf_url = fields.Char(string="Billy PDF", copy=False, readonly=True)
+    billy_pdf_url = fields.Char(
+        string="Billy PDF", compute="_compute_billy_link", compute_sudo=True
+    )
 
     def _billy_links(self):
         # an invoice belongs to one company: its link is that company's, whatever the
@@ -42,6 +49,18 @@ class AccountMove(models.Model):
             .sudo()
             .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
         )
+
+    def _compute_billy_link(self):
+        result = super()._compute_billy_link()
+        links = {link.res_id: link for link in self._billy_links()}
+        for move in self:
+            link = links.get(move.id)
+            move.billy_invoice_no = link.billy_invoice_no if link else False
+            move.billy_state = link.billy_state if link else False
+            move.billy_is_paid = link.billy_is_paid if link else False
+            move.billy_balance = link.billy_balance if link else 0.0
+            move.billy_pdf_url = link.billy_pdf_url if link else False
+        return result
 
     def _billy_watched_fields(self):
         return INVOICE_WATCHED_FIELDS

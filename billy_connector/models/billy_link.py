@@ -42,6 +42,14 @@ class BillyLink(models.Model):
         help="With the Contacts invoice priority: the Billy contact of its own that a person "
         "of a company is invoiced as."
     )
+    # what Billy says of a linked invoice (shown on account.move)
+    billy_invoice_no = fields.Char(copy=False)
+    billy_state = fields.Selection(
+        [("draft", "Draft"), ("approved", "Approved"), ("voided", "Voided")], copy=False
+    )
+    billy_is_paid = fields.Boolean(copy=False)
+    billy_balance = fields.Float(copy=False)
+    billy_pdf_url = fields.Char(copy=False)
     odoo_fingerprint = fields.Char(copy=False)
     billy_fingerprint = fields.Char(copy=False)
     state = fields.Selection(SYNC_STATES, default="changed", required=True, index=True)

@@ -67,6 +67,9 @@ class SyncRun:
         self.dispatcher = Dispatcher(1)
         self._link_cache = {}  # (model, res_id) → billy.link, loaded one model at a time
         self._depth = 0  # nesting of _guarded
+        self._chatter_buffer = {}  # model → {record id: body}
+        self._line_buffer = []  # billy.sync.log.line values
+        self._exclusive = False  # the bulk run's company lock excludes every other sync
 
     # --- entry points ---------------------------------------------------------------------
 
@@ -119,6 +122,8 @@ class SyncRun:
         self.log.state = "failed"
 
     def _finish(self):
+        self.dispatcher.drain()
+        self._flush()
         for model in RECORD_LOCK_KEYS:
             self.env[model].invalidate_model(["billy_id", "billy_sync_state", "billy_sync_error"])
         values = dict(self.counts, end=fields.Datetime.now())
@@ -146,7 +151,8 @@ class SyncRun:
         self.counts[key] = self.counts.get(key, 0) + 1
 
     def _line(self, kind_name, record, billy_id, direction, action, message="", details=None):
-        self.env["billy.sync.log.line"].create(
+        """A line of the run's log, written in batches (see _flush_lines)."""
+        self._line_buffer.append(
             {
                 "log_id": self.log.id,
                 "record_kind": kind_name,
@@ -160,6 +166,11 @@ class SyncRun:
                 "details": details,
             }
         )
+
+    def _flush_lines(self):
+        buffer, self._line_buffer = self._line_buffer, []
+        if buffer:
+            self.env["billy.sync.log.line"].create(buffer)
 
     def _outcome(self, record, text):
         self.outcomes.append((record.display_name, text))
@@ -175,7 +186,9 @@ class SyncRun:
     def _lock_company(self, exclusive):
         function = "pg_try_advisory_xact_lock" if exclusive else "pg_try_advisory_xact_lock_shared"
         self.env.cr.execute(f"SELECT {function}(%s, %s)", (LOCK_NAMESPACE, self.company.id))
+        self._exclusive = exclusive
         if not self.env.cr.fetchone()[0]:
+            self._exclusive = False
             raise SyncBusyError(
                 self.env._(
                     "A Billy sync of %s is already running; try again when it has finished.",
@@ -184,6 +197,8 @@ class SyncRun:
             )
 
     def _lock_record(self, record):
+        if self._exclusive:
+            return
         key = RECORD_LOCK_KEYS[record._name]
         self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (key, record.id))
         if not self.env.cr.fetchone()[0]:
@@ -219,6 +234,26 @@ class SyncRun:
         if isinstance(kind, ContactKind):
             return ["organization", "person"]
         return ["contact_person"] if isinstance(kind, ContactPersonKind) else ["product"]
+
+    def _ensure_links(self, records, kind_of):
+        """Create the missing links of many records at once (the first sync of a large book)."""
+        if not records:
+            return
+        self._link_for(records[0], kind_of(records[0]))
+        cache = self._link_cache[records._name]
+        missing = records.filtered(lambda record: record.id not in cache)
+        links = self.env["billy.link"].create(
+            [
+                {
+                    "company_id": self.company.id,
+                    "res_model": records._name,
+                    "res_id": record.id,
+                    "record_kind": kind_of(record),
+                }
+                for record in missing
+            ]
+        )
+        cache.update(zip(missing.ids, links, strict=True))
 
     def _link_for(self, record, kind_name):
         """The record's link in this company, created when missing (cached for the run)."""
@@ -338,17 +373,35 @@ class SyncRun:
                 self._billy_record_gone(kind, link, records_by_id.get(link.res_id))
         self._link_or_create_in_billy(kind, records, links_by_res, unlinked_billy)
         self.dispatcher.drain()
+        self._flush()
 
     def _sync_pair(self, kind, link, record, flat):
         if record is None:
             self._guarded(None, link.record_kind, lambda: self._odoo_record_gone(kind, link, flat))
             return
         kind_name = kind.kind_of(record)
+        if link.state == "synced" and self._unchanged(kind_name, link, record, flat):
+            self._settled(kind_name, record, flat, False)
+            return
         self._guarded(
             record, kind_name, lambda: self._reconcile(kind, kind_name, link, record, flat), link
         )
 
+    def _unchanged(self, kind_name, link, record, flat):
+        """Neither side changed since the last sync: the common case, read-only and cheap."""
+        lines = mapping_for(self.company, kind_name)
+        try:
+            odoo_vals = odoo_values(lines, record, self.ctx)
+        except MappingError:
+            return False  # the guarded path reports it
+        return link.odoo_fingerprint == fingerprint(odoo_vals) and (
+            link.billy_fingerprint == fingerprint(billy_values(lines, flat))
+        )
+
     def _link_or_create_in_billy(self, kind, records, links_by_res, unlinked_billy):
+        if self.direction != "billy_to_odoo":
+            unlinked = records.filtered(lambda r: r.active and r.id not in links_by_res)
+            self._ensure_links(unlinked, kind.kind_of)
         matcher = Matcher()
         for billy_id, flat in unlinked_billy.items():
             matcher.add(billy_id, kind.billy_keys(flat))
@@ -586,8 +639,23 @@ class SyncRun:
         link.unlink()
 
     def _chatter(self, record, body):
-        if hasattr(record, "message_post"):
-            record.message_post(body=body, message_type="notification")
+        """A note in the record's chatter, written in batches (see _flush_chatter)."""
+        if hasattr(record, "_message_log_batch"):
+            bodies = self._chatter_buffer.setdefault(record._name, {})
+            bodies[record.id] = f"{bodies[record.id]} {body}" if record.id in bodies else body
+
+    def _flush(self):
+        self._flush_chatter()
+        self._flush_lines()
+
+    def _flush_chatter(self):
+        buffer, self._chatter_buffer = self._chatter_buffer, {}
+        for model, bodies in buffer.items():
+            records = self.env[model].browse(list(bodies)).exists()
+            bodies = {
+                record_id: body for record_id, body in bodies.items() if record_id in records.ids
+            }
+            records._message_log_batch(bodies)
 
     # --- per-record runs ------------------------------------------------------------------
 

@@ -62,7 +62,9 @@ class InvoiceSync:
                         moves_by_id.get(link.res_id)
                         or self.env["account.move"].browse(link.res_id).exists()
                     )
-                    if move:
+                    if move and self._unchanged(move, link, invoice):
+                        self.run._count("unchanged")
+                    elif move:
                         self.run._guarded(
                             move,
                             "invoice",
@@ -76,6 +78,7 @@ class InvoiceSync:
         if self.run.direction != "billy_to_odoo":
             linked_ids = {link.res_id for link in links if link.billy_id}
             to_push = moves.filtered(lambda m: m.id not in linked_ids and m.state == "posted")
+            self.run._ensure_links(to_push, lambda move: "invoice")
             # invoices first: a credit note needs the Billy id of the invoice it credits
             for move_type in MOVE_TYPES:
                 for move in to_push.filtered(lambda m, t=move_type: m.move_type == t):
@@ -93,11 +96,29 @@ class InvoiceSync:
             ("state", "=", "posted"),
         ]
 
+    def _odoo_unchanged(self, move, link):
+        """Not written since its last sync (a posted invoice rarely is): no payload to build."""
+        return (
+            link.state == "synced"
+            and link.last_sync
+            and move.write_date
+            and move.write_date <= link.last_sync
+        )
+
+    def _unchanged(self, move, link, invoice):
+        """Nothing to do on either side; decided without a savepoint or a payload."""
+        return (
+            self._odoo_unchanged(move, link)
+            and link.billy_fingerprint == fingerprint(self._status(invoice))
+            and not self._missing_payment(move, invoice)
+        )
+
     def _linked(self, move, link, invoice):
         """A linked pair: push Odoo's changes to a Billy draft, else refresh Billy's status."""
         if (
             move.state == "posted"
             and self.run.direction != "billy_to_odoo"
+            and not self._odoo_unchanged(move, link)
             and link.odoo_fingerprint != fingerprint(self.payload(move))
         ):
             self.push(move, invoice)
@@ -222,6 +243,7 @@ class InvoiceSync:
         return {key: invoice.get(key) for key in keys}
 
     def _write_status(self, move, invoice):
+        link = self.run._link_for(move, "invoice")
         values = {
             "billy_invoice_no": invoice.get("invoiceNo") or False,
             "billy_state": invoice.get("state") or False,
@@ -229,9 +251,10 @@ class InvoiceSync:
             "billy_balance": invoice.get("balance") or 0.0,
             "billy_pdf_url": invoice.get("downloadUrl") or False,
         }
-        changed = {key: value for key, value in values.items() if move[key] != value}
+        changed = {key: value for key, value in values.items() if link[key] != value}
         if changed:
-            move.with_context(billy_sync=True).write(changed)
+            link.write(changed)
+            move.invalidate_recordset(list(values))
 
     def refresh(self, move, link, invoice):
         """Billy's status on the Odoo invoice; payments made in Billy registered if wanted."""
@@ -249,14 +272,21 @@ class InvoiceSync:
         self._write_status(move, invoice)
         self._register_payment(move, invoice)
 
-    def _register_payment(self, move, invoice):
+    def _missing_payment(self, move, invoice):
+        """What Billy says was paid and Odoo has not registered yet (when it should)."""
         journal = self.company.billy_payment_journal_id
         if not (self.company.billy_register_payments and journal and move.state == "posted"):
-            return
+            return 0
+        if move.payment_state in ("paid", "in_payment", "reversed"):
+            return 0
         paid_in_billy = money(invoice.get("grossAmount")) - money(invoice.get("balance"))
         paid_in_odoo = money(move.amount_total) - money(move.amount_residual)
-        missing = paid_in_billy - paid_in_odoo
-        if missing <= 0 or move.payment_state in ("paid", "in_payment", "reversed"):
+        return max(paid_in_billy - paid_in_odoo, 0)
+
+    def _register_payment(self, move, invoice):
+        journal = self.company.billy_payment_journal_id
+        missing = self._missing_payment(move, invoice)
+        if not missing:
             return
         wizard = (
             self.env["account.payment.register"]
