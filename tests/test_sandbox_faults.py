@@ -122,7 +122,13 @@ def test_stats_count_requests_per_path_template(api, sandbox):
         "GET /v2/organization": 1,
     }
     assert stats["total"] == 5
-    assert stats["faults"] == {"latency": 0, "error": 0, "rate_limit": 1, "lost_response": 0}
+    assert stats["faults"] == {
+        "latency": 0,
+        "error": 0,
+        "rate_limit": 1,
+        "lost_response": 0,
+        "malformed": 0,
+    }
     assert api.control("DELETE", "/stats").json()["total"] == 0
     assert sandbox.stats()["requests"] == {}
     api.get("/contacts")

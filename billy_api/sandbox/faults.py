@@ -2,7 +2,7 @@
 
 A rule (docs/billy_api_contract.md)::
 
-    {"kind": "latency"|"error"|"rate_limit"|"lost_response",
+    {"kind": "latency"|"error"|"rate_limit"|"lost_response"|"malformed",
      "rate": 0..1 or "count": N, "method": "POST"?, "path": "regex"?,
      "ms": N, "status": 503, "retry_after": 1}
 
@@ -19,7 +19,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-KINDS = ("latency", "error", "rate_limit", "lost_response")
+KINDS = ("latency", "error", "rate_limit", "lost_response", "malformed")
 
 
 class FaultRuleError(ValueError):
