@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 import psycopg2
 
-from odoo import fields
+from odoo import fields, modules
 from odoo.exceptions import UserError, ValidationError
 
 from billy_api import BillyError, BillyNotFoundError
@@ -31,6 +31,7 @@ from .matching import Matcher
 _logger = logging.getLogger(__name__)
 
 LOCK_NAMESPACE = 0x42494C4C  # "BILL": advisory lock of a company's sync runs
+BATCH_SIZE = 200  # records between two commits of an automatic run
 RECORD_LOCK_KEYS = {
     "res.partner": 0x42494C50,
     "product.template": 0x42494C51,
@@ -70,6 +71,11 @@ class SyncRun:
         self._chatter_buffer = {}  # model → {record id: body}
         self._line_buffer = []  # billy.sync.log.line values
         self._exclusive = False  # the bulk run's company lock excludes every other sync
+        # an automatic run commits its progress every BATCH_SIZE records, as Odoo's crons do,
+        # so that a crash loses at most one batch (and never a link: Billy's side is matched)
+        self.batch_size = 0
+        self._since_commit = 0
+        self._committing = False
 
     # --- entry points ---------------------------------------------------------------------
 
@@ -77,6 +83,8 @@ class SyncRun:
         """Sync every record kind of the company; returns the billy.sync.log."""
         self._start()
         self.dispatcher = Dispatcher(self.company.billy_requests_in_flight)
+        if self.trigger == "cron" and not modules.module.current_test:
+            self.batch_size = BATCH_SIZE
         try:
             self._lock_company(exclusive=True)
             contacts = ContactKind(self.ctx)
@@ -89,7 +97,28 @@ class SyncRun:
             self._abort(error)
         finally:
             self.dispatcher.close()
+            if self.batch_size and self._exclusive:
+                self.env.cr.execute(
+                    "SELECT pg_advisory_unlock(%s, %s)", (LOCK_NAMESPACE, self.company.id)
+                )
         return self._finish()
+
+    def _maybe_commit(self):
+        """Between records of an automatic run: commit every BATCH_SIZE records."""
+        if not self.batch_size or self._committing:
+            return
+        self._since_commit += 1
+        if self._since_commit < self.batch_size:
+            return
+        self._committing = True
+        try:
+            self.dispatcher.drain()
+            self._flush()
+            self.log.write(dict(self.counts))
+            self.env["ir.cron"]._commit_progress(processed=self._since_commit)
+            self._since_commit = 0
+        finally:
+            self._committing = False
 
     def run_records(self, records):
         """Sync the given partners or products only (the Sync with Billy button)."""
@@ -184,7 +213,12 @@ class SyncRun:
         return list(set(companies.partner_id.ids) | set(users.partner_id.ids))
 
     def _lock_company(self, exclusive):
-        function = "pg_try_advisory_xact_lock" if exclusive else "pg_try_advisory_xact_lock_shared"
+        if exclusive and self.batch_size:
+            function = "pg_try_advisory_lock"  # held across the batches' commits
+        elif exclusive:
+            function = "pg_try_advisory_xact_lock"
+        else:
+            function = "pg_try_advisory_xact_lock_shared"
         self.env.cr.execute(f"SELECT {function}(%s, %s)", (LOCK_NAMESPACE, self.company.id))
         self._exclusive = exclusive
         if not self.env.cr.fetchone()[0]:
@@ -321,6 +355,7 @@ class SyncRun:
         if not self._depth:
             # finish earlier records here, outside any record's savepoint
             self.dispatcher.make_room()
+            self._maybe_commit()
         self._depth += 1
         try:
             self._guarded_work(record, kind_name, work, link)

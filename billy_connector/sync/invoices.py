@@ -260,20 +260,36 @@ class InvoiceSync:
         """Billy's status on the Odoo invoice; payments made in Billy registered if wanted."""
         status_fp = fingerprint(self._status(invoice))
         if status_fp != link.billy_fingerprint or link.state != "synced":
-            mismatch = self._totals_mismatch(move, invoice) if "grossAmount" in invoice else None
+            previous, problem = link.error, self._voided(move, invoice)
+            if not problem and "grossAmount" in invoice:
+                problem = self._totals_mismatch(move, invoice)
             link.write(
                 {
                     "billy_fingerprint": status_fp,
-                    "state": "failed" if mismatch else "synced",
-                    "error": mismatch or False,
+                    "state": "failed" if problem else "synced",
+                    "error": problem or False,
                     "last_sync": fields.Datetime.now(),
                 }
             )
+            if problem and problem != previous:
+                self.run._line("invoice", move, invoice["id"], "to_odoo", "failed", problem)
         self._write_status(move, invoice)
         self._register_payment(move, invoice)
 
+    def _voided(self, move, invoice):
+        """Voided in Billy while still open in Odoo: the accountant must settle it in Odoo."""
+        if invoice.get("state") != "voided" or move.state == "cancel":
+            return None
+        if move.payment_state == "reversed":
+            return None
+        return self.env._(
+            "%s was voided in Billy; cancel it or issue a credit note in Odoo as well.", move.name
+        )
+
     def _missing_payment(self, move, invoice):
         """What Billy says was paid and Odoo has not registered yet (when it should)."""
+        if invoice.get("state") == "voided":
+            return 0  # a voided invoice's balance is 0 without any payment
         journal = self.company.billy_payment_journal_id
         if not (self.company.billy_register_payments and journal and move.state == "posted"):
             return 0

@@ -9,3 +9,5 @@ from . import test_invoices
 from . import test_custom_mapping
 from . import test_dashboard
 from . import test_tours
+from . import test_faults
+from . import test_bad_answers

@@ -68,3 +68,26 @@ class TestSecurity(BillyCase):
         self.assertFalse([line for line in logs.output if TOKEN in line])
         self.assertNotIn(TOKEN, log.line_ids.message or "")
         self.assertNotIn(TOKEN, self.company.billy_connection_message)
+
+    def test_the_key_is_not_readable_through_rpc_or_export(self):
+        user = new_test_user(
+            self.env,
+            login="rpc",
+            groups="base.group_user,base.group_allow_export,billy_connector.group_billy_manager",
+        )
+        company = self.company.with_user(user)
+        with self.assertRaises(AccessError):
+            company.search_read([("id", "=", self.company.id)], ["billy_api_key"])
+        with self.assertRaises(AccessError):
+            company.export_data(["billy_api_key"])
+        fields = company.fields_get()
+        self.assertNotIn("billy_api_key", fields)
+        settings = self.env["res.config.settings"].with_user(user)
+        self.assertNotIn("billy_api_key", settings.fields_get())
+
+    def test_one_company_cannot_sync_another_company_s_records(self):
+        other_company = self.env["res.company"].create({"name": "Andet Firma ApS"})
+        partner = self.make_company(company_id=other_company.id)
+        self.sync()
+        self.assertEqual(self.billy_contacts(), [])
+        self.assertFalse(partner.with_company(self.company).billy_id)
