@@ -22,7 +22,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path[:0] = [str(REPO), str(REPO / "scripts")]
+from odoo_addons_path import odoo_addons_path  # noqa: E402
+
 TOKEN = "bench-token"
 
 
@@ -43,11 +45,7 @@ def log(args, message):
 
 
 def addons_path():
-    import odoo
-
-    package = Path(next(iter(odoo.__path__)))
-    paths = [package / "addons", package.parent / "addons", REPO]
-    return os.environ.get("ODOO_ADDONS_PATH", "") or ",".join(str(p) for p in paths if p.is_dir())
+    return f"{odoo_addons_path()},{REPO}"
 
 
 def install(db, args):

@@ -60,15 +60,7 @@ $PY -c 'import requests, werkzeug' 2>/dev/null ||
 say "PostgreSQL"
 scripts/ensure-postgres.sh "$PY"
 
-if [ -z "${ODOO_ADDONS_PATH:-}" ]; then
-  ODOO_ADDONS_PATH=$(cd / && $PY - <<'PY'
-import os, odoo
-package = list(odoo.__path__)[0]  # Odoo 19: a namespace package, no __file__
-paths = [os.path.join(package, "addons"), os.path.join(os.path.dirname(package), "addons")]
-print(",".join(p for p in paths if os.path.isdir(p)))
-PY
-)
-fi
+ODOO_ADDONS_PATH=$(cd / && $PY "$REPO/scripts/odoo_addons_path.py")
 ADDONS="$ODOO_ADDONS_PATH,$REPO"
 
 # like the servers: SO_REUSEADDR, so that connections of a run just stopped don't count

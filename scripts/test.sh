@@ -45,15 +45,7 @@ fi
 say "PostgreSQL"
 scripts/ensure-postgres.sh "$PY"
 
-if [ -z "${ODOO_ADDONS_PATH:-}" ]; then
-  ODOO_ADDONS_PATH=$(cd / && $PY - <<'PY'
-import os, odoo
-package = list(odoo.__path__)[0]  # Odoo 19: a namespace package, no __file__
-paths = [os.path.join(package, "addons"), os.path.join(os.path.dirname(package), "addons")]
-print(",".join(p for p in paths if os.path.isdir(p)))
-PY
-)
-fi
+ODOO_ADDONS_PATH=$(cd / && $PY "$REPO/scripts/odoo_addons_path.py")
 ADDONS="$ODOO_ADDONS_PATH,$REPO"
 DB="billy_test_$$"
 LOGS=$(mktemp -d)

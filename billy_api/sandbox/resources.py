@@ -14,6 +14,8 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
+from billy_api.resources import SINGULAR as CLIENT_SINGULAR
+
 from . import billing
 from .store import OrgData, Store, new_id, now_str
 
@@ -24,21 +26,10 @@ MISSING = object()
 # UNCONFIRMED (spec §3.2): no source shows the errorCode of a 422; this one is a guess.
 VALIDATION_ERROR_CODE = "VALIDATION_FAILED"
 
+# the client's resources, and the two the sandbox answers besides
 SINGULAR = {
-    "organizations": "organization",
-    "contacts": "contact",
-    "contactPersons": "contactPerson",
-    "products": "product",
-    "productPrices": "productPrice",
-    "invoices": "invoice",
-    "invoiceLines": "invoiceLine",
-    "taxRates": "taxRate",
-    "salesTaxRulesets": "salesTaxRuleset",
+    **CLIENT_SINGULAR,
     "salesTaxRules": "salesTaxRule",
-    "accounts": "account",
-    "currencies": "currency",
-    "countries": "country",
-    "bankPayments": "bankPayment",
     "balanceModifiers": "balanceModifier",
 }
 PLURAL = {v: k for k, v in SINGULAR.items()}
