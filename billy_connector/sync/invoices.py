@@ -185,7 +185,12 @@ class InvoiceSync:
             self.run._count(f"{action}_billy")
             self.run._line("invoice", move, invoice["id"], "to_billy", action, note)
             self.run._chatter(move, self.env._("Sent to Billy (%s).", invoice["id"]))
-            self.run._outcome(move, self.env._("%s in Billy", action))
+            self.run._outcome(
+                move,
+                self.env._("created in Billy")
+                if action == "created"
+                else self.env._("updated in Billy"),
+            )
             self._store(move, link, invoice, payload)
 
         self.run._send(move, "invoice", request, finish, link)
