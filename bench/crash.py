@@ -104,8 +104,35 @@ def check(env, company, url, n):
         "links": len(links),
         "links_to_missing_billy_records": len([x for x in linked if x.billy_id not in all_ids]),
         "links_not_synced": len(links.filtered(lambda link: link.state != "synced")),
+        "values_lost": values_lost(env, linked, billy),
         "expected_each": n,
     }
+
+
+def values_lost(env, links, billy):
+    """Mapped values that differ between a linked Odoo record and its Billy record."""
+    by_id = {r["id"]: r for records in billy.values() for r in records}
+    lost = 0
+    for link in links:
+        record, theirs = env[link.res_model].browse(link.res_id), by_id.get(link.billy_id)
+        if theirs is None:
+            continue
+        if link.record_kind == "organization":
+            mine = (record.name, record.city, record.zip)
+            theirs = (theirs.get("name"), theirs.get("cityText"), theirs.get("zipcodeText"))
+        elif link.record_kind == "contact_person":
+            mine, theirs = (record.name, record.email), (theirs.get("name"), theirs.get("email"))
+        elif link.record_kind == "product":
+            mine, theirs = (
+                (record.name, record.default_code),
+                (theirs.get("name"), theirs.get("productNo")),
+            )
+        elif link.record_kind == "invoice":
+            mine, theirs = round(record.amount_total, 2), round(theirs.get("grossAmount"), 2)
+        else:
+            continue
+        lost += mine != theirs
+    return lost
 
 
 def ok(figures, n):
@@ -117,6 +144,7 @@ def ok(figures, n):
         and figures["duplicate_names"] == 0
         and figures["links_to_missing_billy_records"] == 0
         and figures["links_not_synced"] == 0
+        and figures["values_lost"] == 0
     )
 
 
