@@ -154,23 +154,12 @@ def main():
     parser.add_argument("--latency-ms", type=float, default=20.0)
     args = parser.parse_args()
     args.json = False
-    import odoo
-    from odoo import api
-    from odoo.modules.registry import Registry
-
     db = f"billy_crash_{args.n}"
-    bench.install(db, args)
-    odoo.tools.config.parse_config(
-        [f"--addons-path={bench.addons_path()}", "-d", db, "--log-level=warn"]
-    )
-    registry = Registry(db)
+    registry = bench.open_database(db, args)
     failures = []
     with bench.sandbox(args.latency_ms) as url, registry.cursor() as cr:
-        env = api.Environment(cr, api.SUPERUSER_ID, {})
-        company = bench.build_data(env, args.n, args)
+        company = bench.connected_books(cr, args, url)
         env = company.env
-        company.write({"billy_api_key": bench.TOKEN, "billy_api_url": url})
-        cr.commit()
         total_writes = 4 * args.n
 
         print(

@@ -301,25 +301,43 @@ def measured_sync(env, company, url, meter, latency_ms, records, in_flight):
     }
 
 
-def main():
-    args = parse_args()
+def open_database(db, args):
+    """A fresh database with billy_connector installed, and its registry."""
     import odoo
-    from odoo import api
     from odoo.modules.registry import Registry
 
-    db = f"billy_bench_{args.n}"
     install(db, args)
-    odoo.tools.config.parse_config([f"--addons-path={addons_path()}", "-d", db, "--log-level=warn"])
-    registry = Registry(db)
+    odoo.tools.config.parse_config(
+        [
+            f"--addons-path={addons_path()}",
+            "-d",
+            db,
+            "--log-level=warn",
+            "--http-interface=127.0.0.1",
+        ]
+    )
+    return Registry(db)
+
+
+def connected_books(cr, args, url):
+    """The benchmark's books (see build_data), connected to the sandbox at `url`."""
+    from odoo import api
+
+    company = build_data(api.Environment(cr, api.SUPERUSER_ID, {}), args.n, args)
+    company.write({"billy_api_key": TOKEN, "billy_api_url": url, "billy_sync_direction": "both"})
+    cr.commit()
+    return company
+
+
+def main():
+    args = parse_args()
+    registry = open_database(f"billy_bench_{args.n}", args)
+    db = registry.db_name
     meter = Meter()
     meter.install()
     with sandbox(args.latency_ms) as url, registry.cursor() as cr:
-        env = api.Environment(cr, api.SUPERUSER_ID, {})
-        company = build_data(env, args.n, args)
+        company = connected_books(cr, args, url)
         env = company.env
-        company.write(
-            {"billy_api_key": TOKEN, "billy_api_url": url, "billy_sync_direction": "both"}
-        )
         if args.in_flight:
             company.billy_requests_in_flight = args.in_flight
         in_flight = company.billy_requests_in_flight

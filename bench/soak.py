@@ -58,26 +58,15 @@ def main():
     parser.add_argument("--max-runs", type=int, default=20)
     args = parser.parse_args()
     args.json = False
-    import odoo
-    from odoo import api
-    from odoo.modules.registry import Registry
-
     db = f"billy_soak_{args.n}"
-    bench.install(db, args)
-    odoo.tools.config.parse_config(
-        [f"--addons-path={bench.addons_path()}", "-d", db, "--log-level=warn"]
-    )
-    registry = Registry(db)
+    registry = bench.open_database(db, args)
     counter = RetryCounter(logging.INFO)
     client_log = logging.getLogger("billy_api.client")
     client_log.addHandler(counter)
     client_log.setLevel(logging.INFO)
     with bench.sandbox(args.latency_ms) as url, registry.cursor() as cr:
-        env = api.Environment(cr, api.SUPERUSER_ID, {})
-        company = bench.build_data(env, args.n, args)
+        company = bench.connected_books(cr, args, url)
         env = company.env
-        company.write({"billy_api_key": bench.TOKEN, "billy_api_url": url})
-        cr.commit()
         set_faults(url, FAULTS)
         logs = env["billy.sync.log"]
         for number in range(1, args.max_runs + 1):
