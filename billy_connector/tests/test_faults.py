@@ -5,6 +5,7 @@ from odoo.tests import tagged
 from .common import BillyCase
 
 FAULTS = [
+    {"kind": "error", "status": 503, "method": "GET", "count": 2},  # retried, for sure
     {"kind": "latency", "ms": 2, "rate": 0.5},
     {"kind": "error", "status": 503, "rate": 0.12},
     {"kind": "rate_limit", "status": 429, "retry_after": 0, "rate": 0.08},
