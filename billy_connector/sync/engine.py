@@ -31,7 +31,7 @@ from .matching import Matcher
 _logger = logging.getLogger(__name__)
 
 LOCK_NAMESPACE = 0x42494C4C  # "BILL": advisory lock of a company's sync runs
-BATCH_SIZE = 200  # records between two commits of an automatic run
+BATCH_SIZE = 1000  # records between two commits of an automatic run
 RECORD_LOCK_KEYS = {
     "res.partner": 0x42494C50,
     "product.template": 0x42494C51,
