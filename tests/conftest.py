@@ -2,6 +2,7 @@
 
 import pytest
 import requests
+import responses
 
 from billy_api.sandbox import SandboxServer
 
@@ -125,3 +126,10 @@ def other_api(sandbox):
     client = SandboxApi(sandbox, SANDBOX_OTHER_TOKEN)
     yield client
     client.session.close()
+
+
+@pytest.fixture
+def rsps():
+    """The client tests' mock of every HTTP call (responses)."""
+    with responses.RequestsMock() as mock:
+        yield mock

@@ -6,7 +6,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-import responses
 from client_support import BASE, TOKEN, load_registry, make_client  # noqa: F401
 from responses import matchers
 
@@ -19,12 +18,6 @@ from billy_api import (
     BillyWriteResult,
 )
 from billy_api.resources import SINGULAR, plural, singular
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock() as mock:
-        yield mock
 
 
 # -- request basics -------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ import pickle
 
 import pytest
 import requests
-import responses
 from client_support import (  # load_registry: see client_support
     BASE,
     error_body,
@@ -25,12 +24,6 @@ from billy_api import (
     BillyTimeoutError,
     BillyValidationError,
 )
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock() as mock:
-        yield mock
 
 
 def test_error_hierarchy():

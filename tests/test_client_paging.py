@@ -1,17 +1,10 @@
 """Listing: lazy paging, include (sideload and embed) and the BillyPage fields."""
 
 import pytest
-import responses
 from client_support import BASE, load_registry, make_client  # noqa: F401 (see client_support)
 from responses import matchers
 
 from billy_api import BillyPage
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock() as mock:
-        yield mock
 
 
 def paged(resource, records, page, page_count, page_size, total, **extra):

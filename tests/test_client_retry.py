@@ -2,7 +2,6 @@
 
 import pytest
 import requests
-import responses
 from client_support import (  # load_registry: see client_support
     BASE,
     dropped_connection,
@@ -22,12 +21,6 @@ from billy_api import (
 )
 
 CONTACT = {"id": "c1", "name": "Acme ApS"}
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock() as mock:
-        yield mock
 
 
 def test_get_is_retried_after_503_then_succeeds(rsps):

@@ -6,7 +6,6 @@ import traceback
 
 import pytest
 import requests
-import responses
 from client_support import (  # load_registry: see client_support
     BASE,
     TOKEN,
@@ -29,12 +28,6 @@ from billy_api import (
     BillyTimeoutError,
     BillyValidationError,
 )
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock() as mock:
-        yield mock
 
 
 def assert_clean(error):
