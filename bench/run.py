@@ -208,9 +208,8 @@ class Meter:
         self._stop = threading.Event()
 
     def install(self):
-        from odoo.addons.billy_connector.sync import dispatch
-
         from billy_api import client as client_module
+        from billy_api import dispatch
 
         meter, main = self, threading.main_thread()
         send = client_module.BillyClient._send

@@ -18,9 +18,9 @@ from odoo import fields, modules
 from odoo.exceptions import UserError, ValidationError
 
 from billy_api import BillyError, BillyNotFoundError
+from billy_api.dispatch import Dispatcher
 
 from .context import SyncContext
-from .dispatch import Dispatcher
 from .errors import RecordFailure
 from .fingerprint import differing_fields, fingerprint, normalize_values
 from .invoices import InvoiceSync
@@ -112,10 +112,14 @@ class SyncRun:
             return
         self._committing = True
         try:
-            self.dispatcher.drain()
+            # requests still in flight finish in the next batch: a crash in between leaves a
+            # Billy record without its link, which the next run finds again (matching keys,
+            # the invoice's externalId), as after any lost answer
             self._flush()
             self.log.write(dict(self.counts))
             self.env["ir.cron"]._commit_progress(processed=self._since_commit)
+            # the committed batch's records are not needed in memory any more
+            self.env.invalidate_all()
             self._since_commit = 0
         finally:
             self._committing = False
@@ -202,7 +206,8 @@ class SyncRun:
             self.env["billy.sync.log.line"].create(buffer)
 
     def _outcome(self, record, text):
-        self.outcomes.append((record.display_name, text))
+        if not self._exclusive:  # a per-record run shows them; a bulk run counts and logs
+            self.outcomes.append((record.display_name, text))
 
     def _excluded_partner_ids(self):
         """Partners that are not customers or suppliers: companies' own and internal users'."""
@@ -608,7 +613,7 @@ class SyncRun:
         self._send(record, kind_name, request, finish, link)
 
     def _send(self, record, kind_name, request, finish, link=None):
-        """Send a Billy request (see dispatch.py); `finish(result)` runs guarded, later."""
+        """Send a Billy request (billy_api.dispatch); `finish(result)` runs guarded, later."""
 
         def done(outcome):
             result, error = outcome
