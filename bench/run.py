@@ -26,6 +26,7 @@ sys.path[:0] = [str(REPO), str(REPO / "scripts")]
 from odoo_addons_path import odoo_addons_path  # noqa: E402
 
 TOKEN = "bench-token"
+COMPANY = "Bench ApS"
 
 
 def parse_args():
@@ -35,6 +36,11 @@ def parse_args():
     parser.add_argument("--in-flight", type=int, default=None, help="default: the setting's")
     parser.add_argument("--json", action="store_true", help="one JSON object, nothing else")
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument(
+        "--data-cache",
+        action="store_true",
+        help="keep the built books in a database <db>_data and reuse them on later runs",
+    )
     parser.add_argument("--profile", metavar="FILE", help="cProfile the first sync into FILE")
     return parser.parse_args()
 
@@ -51,6 +57,10 @@ def addons_path():
 def install(db, args):
     subprocess.run(["dropdb", "--if-exists", db], check=True, capture_output=True)
     log(args, f"installing billy_connector on a fresh database {db} …")
+    run_odoo(db, "-i", "billy_connector")
+
+
+def run_odoo(db, *options):
     subprocess.run(
         [
             sys.executable,
@@ -59,8 +69,7 @@ def install(db, args):
             f"--addons-path={addons_path()}",
             "-d",
             db,
-            "-i",
-            "billy_connector",
+            *options,
             "--stop-after-init",
             "--log-level=warn",
             "--http-interface=127.0.0.1",
@@ -75,7 +84,7 @@ def install(db, args):
 @contextmanager
 def sandbox(latency_ms):
     command = [sys.executable, "-m", "billy_api.sandbox", "--host", "127.0.0.1", "--port", "0"]
-    command += ["--token", f"{TOKEN}=Bench ApS", "--seed", "danish"]
+    command += ["--token", f"{TOKEN}={COMPANY}", "--seed", "danish"]
     command += ["--latency-ms", str(round(latency_ms))]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=REPO)
     try:
@@ -102,7 +111,7 @@ def build_data(env, n, args):
     company = (
         env["res.company"]
         .with_context(install_mode=True)
-        .create({"name": "Bench ApS", "currency_id": env.ref("base.DKK").id})
+        .create({"name": COMPANY, "currency_id": env.ref("base.DKK").id})
     )
     company.country_id = env.ref("base.dk")
     env.ref("base.DKK").active = True
@@ -301,11 +310,24 @@ def measured_sync(env, company, url, meter, latency_ms, records, in_flight):
 
 
 def open_database(db, args):
-    """A fresh database with billy_connector installed, and its registry."""
+    """A fresh database with billy_connector and the benchmark's books, and its registry.
+
+    With --data-cache the books are built once per N and kept in the database `<db>_data`;
+    later runs copy it (and update billy_connector) instead of building them again.
+    """
     import odoo
+    from odoo import api
     from odoo.modules.registry import Registry
 
-    install(db, args)
+    cache = f"{db}_data" if getattr(args, "data_cache", False) else None
+    cached = cache and database_exists(cache)
+    if cached:
+        log(args, f"copying the books of {cache} …")
+        subprocess.run(["dropdb", "--if-exists", db], check=True, capture_output=True)
+        subprocess.run(["createdb", "-T", cache, db], check=True, capture_output=True)
+        run_odoo(db, "-u", "billy_connector")
+    else:
+        install(db, args)
     odoo.tools.config.parse_config(
         [
             f"--addons-path={addons_path()}",
@@ -315,14 +337,33 @@ def open_database(db, args):
             "--http-interface=127.0.0.1",
         ]
     )
-    return Registry(db)
+    registry = Registry(db)
+    if not cached:
+        with registry.cursor() as cr:
+            build_data(api.Environment(cr, api.SUPERUSER_ID, {}), args.n, args)
+            cr.commit()
+        if cache:
+            odoo.sql_db.close_db(db)
+            subprocess.run(["createdb", "-T", db, cache], check=True, capture_output=True)
+    return registry
+
+
+def database_exists(name):
+    query = f"SELECT 1 FROM pg_database WHERE datname = '{name}'"
+    answer = subprocess.run(
+        ["psql", "-d", "postgres", "-Atc", query], capture_output=True, text=True, check=True
+    )
+    return answer.stdout.strip() == "1"
 
 
 def connected_books(cr, args, url):
     """The benchmark's books (see build_data), connected to the sandbox at `url`."""
     from odoo import api
 
-    company = build_data(api.Environment(cr, api.SUPERUSER_ID, {}), args.n, args)
+    env = api.Environment(cr, api.SUPERUSER_ID, {})
+    company = env["res.company"].search([("name", "=", COMPANY)], limit=1)
+    env = env(context=dict(env.context, allowed_company_ids=company.ids))
+    company = company.with_env(env)
     company.write({"billy_api_key": TOKEN, "billy_api_url": url, "billy_sync_direction": "both"})
     cr.commit()
     return company
