@@ -12,6 +12,7 @@ Needs Odoo 19 importable by python3 (or ODOO_PYTHON) and PostgreSQL (scripts/ens
 
 import argparse
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -316,7 +317,6 @@ def open_database(db, args):
     later runs copy it (and update billy_connector) instead of building them again.
     """
     import odoo
-    from odoo import api
     from odoo.modules.registry import Registry
 
     cache = f"{db}_data" if getattr(args, "data_cache", False) else None
@@ -337,15 +337,25 @@ def open_database(db, args):
             "--http-interface=127.0.0.1",
         ]
     )
-    registry = Registry(db)
     if not cached:
-        with registry.cursor() as cr:
-            build_data(api.Environment(cr, api.SUPERUSER_ID, {}), args.n, args)
-            cr.commit()
+        # in a child process: the memory the build takes is not the syncs' peak memory
+        child = multiprocessing.get_context("fork").Process(target=build_books, args=(db, args))
+        child.start()
+        child.join()
+        if child.exitcode:
+            raise SystemExit(f"building the benchmark's books failed (exit code {child.exitcode})")
         if cache:
-            odoo.sql_db.close_db(db)
             subprocess.run(["createdb", "-T", db, cache], check=True, capture_output=True)
-    return registry
+    return Registry(db)
+
+
+def build_books(db, args):
+    from odoo import api
+    from odoo.modules.registry import Registry
+
+    with Registry(db).cursor() as cr:
+        build_data(api.Environment(cr, api.SUPERUSER_ID, {}), args.n, args)
+        cr.commit()
 
 
 def database_exists(name):
