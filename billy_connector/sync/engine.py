@@ -31,12 +31,13 @@ from .matching import Matcher
 _logger = logging.getLogger(__name__)
 
 LOCK_NAMESPACE = 0x42494C4C  # "BILL": advisory lock of a company's sync runs
-BATCH_SIZE = 1000  # records between two commits of an automatic run
+BATCH_SIZE = 1000  # records between two checkpoints (and commits of an automatic run)
 RECORD_LOCK_KEYS = {
     "res.partner": 0x42494C50,
     "product.template": 0x42494C51,
     "account.move": 0x42494C52,
 }
+LINK_KEYS = ["res_id", "billy_id"]  # what the bulk walk reads of every link at once
 RECORD_ERRORS = (BillyError, MappingError, UserError, ValidationError)
 
 
@@ -71,11 +72,14 @@ class SyncRun:
         self._chatter_buffer = {}  # model → {record id: body}
         self._line_buffer = []  # billy.sync.log.line values
         self._exclusive = False  # the bulk run's company lock excludes every other sync
-        # an automatic run commits its progress every BATCH_SIZE records, as Odoo's crons do,
-        # so that a crash loses at most one batch (and never a link: Billy's side is matched)
-        self.batch_size = 0
-        self._since_commit = 0
-        self._committing = False
+        # every batch_size records a checkpoint writes what is buffered and empties the ORM
+        # cache, so memory does not grow with the book; an automatic run also commits there,
+        # as Odoo's crons do: a crash loses at most one batch, never a link (Billy's side is
+        # matched again)
+        self.batch_size = BATCH_SIZE
+        self.commits = False
+        self._since_checkpoint = 0
+        self._checkpointing = False
 
     # --- entry points ---------------------------------------------------------------------
 
@@ -83,8 +87,7 @@ class SyncRun:
         """Sync every record kind of the company; returns the billy.sync.log."""
         self._start()
         self.dispatcher = Dispatcher(self.company.billy_requests_in_flight)
-        if self.trigger == "cron" and not modules.module.current_test:
-            self.batch_size = BATCH_SIZE
+        self.commits = self.trigger == "cron" and not modules.module.current_test
         try:
             self._lock_company(exclusive=True)
             contacts = ContactKind(self.ctx)
@@ -97,32 +100,34 @@ class SyncRun:
             self._abort(error)
         finally:
             self.dispatcher.close()
-            if self.batch_size and self._exclusive:
+            if self.commits and self._exclusive:
                 self.env.cr.execute(
                     "SELECT pg_advisory_unlock(%s, %s)", (LOCK_NAMESPACE, self.company.id)
                 )
         return self._finish()
 
-    def _maybe_commit(self):
-        """Between records of an automatic run: commit every BATCH_SIZE records."""
-        if not self.batch_size or self._committing:
+    def _step(self):
+        """Between records: a checkpoint every batch_size records (see __init__)."""
+        if self._checkpointing:
             return
-        self._since_commit += 1
-        if self._since_commit < self.batch_size:
-            return
-        self._committing = True
+        self._since_checkpoint += 1
+        if self._since_checkpoint >= self.batch_size:
+            self._checkpoint()
+
+    def _checkpoint(self):
+        self._checkpointing = True
         try:
             # requests still in flight finish in the next batch: a crash in between leaves a
             # Billy record without its link, which the next run finds again (matching keys,
             # the invoice's externalId), as after any lost answer
             self._flush()
             self.log.write(dict(self.counts))
-            self.env["ir.cron"]._commit_progress(processed=self._since_commit)
-            # the committed batch's records are not needed in memory any more
+            if self.commits:
+                self.env["ir.cron"]._commit_progress(processed=self._since_checkpoint)
             self.env.invalidate_all()
-            self._since_commit = 0
+            self._since_checkpoint = 0
         finally:
-            self._committing = False
+            self._checkpointing = False
 
     def run_records(self, records):
         """Sync the given partners or products only (the Sync with Billy button)."""
@@ -218,7 +223,7 @@ class SyncRun:
         return list(set(companies.partner_id.ids) | set(users.partner_id.ids))
 
     def _lock_company(self, exclusive):
-        if exclusive and self.batch_size:
+        if exclusive and self.commits:
             function = "pg_try_advisory_lock"  # held across the batches' commits
         elif exclusive:
             function = "pg_try_advisory_xact_lock"
@@ -246,25 +251,27 @@ class SyncRun:
             )
 
     def _parents(self):
-        links = self.env["billy.link"].search(
+        links = self.env["billy.link"].search_fetch(
             [
                 ("company_id", "=", self.company.id),
                 ("res_model", "=", "res.partner"),
                 ("record_kind", "=", "organization"),
                 ("billy_id", "!=", False),
-            ]
+            ],
+            LINK_KEYS,
         )
         return {link.res_id: link.billy_id for link in links}
 
     # --- links ----------------------------------------------------------------------------
 
     def _links(self, kind):
-        links = self.env["billy.link"].search(
+        links = self.env["billy.link"].search_fetch(
             [
                 ("company_id", "=", self.company.id),
                 ("res_model", "=", kind.res_model),
                 ("record_kind", "in", self._kind_names(kind)),
-            ]
+            ],
+            LINK_KEYS,
         )
         return links
 
@@ -281,24 +288,29 @@ class SyncRun:
         self._link_for(records[0], kind_of(records[0]))
         cache = self._link_cache[records._name]
         missing = records.filtered(lambda record: record.id not in cache)
-        links = self.env["billy.link"].create(
-            [
-                {
-                    "company_id": self.company.id,
-                    "res_model": records._name,
-                    "res_id": record.id,
-                    "record_kind": kind_of(record),
-                }
-                for record in missing
-            ]
-        )
-        cache.update(zip(missing.ids, links, strict=True))
+        for start in range(0, len(missing), self.batch_size):
+            chunk = missing[start : start + self.batch_size]
+            links = self.env["billy.link"].create(
+                [
+                    {
+                        "company_id": self.company.id,
+                        "res_model": records._name,
+                        "res_id": record.id,
+                        "record_kind": kind_of(record),
+                    }
+                    for record in chunk
+                ]
+            )
+            cache.update(zip(chunk.ids, links, strict=True))
+            links.flush_recordset()
+            links.invalidate_recordset()
 
     def _link_for(self, record, kind_name):
         """The record's link in this company, created when missing (cached for the run)."""
         if record._name not in self._link_cache:
-            links = self.env["billy.link"].search(
-                [("company_id", "=", self.company.id), ("res_model", "=", record._name)]
+            links = self.env["billy.link"].search_fetch(
+                [("company_id", "=", self.company.id), ("res_model", "=", record._name)],
+                LINK_KEYS,
             )
             self._link_cache[record._name] = {link.res_id: link for link in links}
         cache = self._link_cache[record._name]
@@ -360,7 +372,7 @@ class SyncRun:
         if not self._depth:
             # finish earlier records here, outside any record's savepoint
             self.dispatcher.make_room()
-            self._maybe_commit()
+            self._step()
         self._depth += 1
         try:
             self._guarded_work(record, kind_name, work, link)
@@ -393,8 +405,9 @@ class SyncRun:
         links_by_billy = {link.billy_id: link for link in links if link.billy_id}
         links_by_res = {link.res_id: link for link in links}
         model = self.env[kind.res_model].with_context(active_test=False)
-        records = model.search(
-            [*kind.odoo_domain(), "|", ("active", "=", True), ("id", "in", list(links_by_res))]
+        records = model.search_fetch(
+            [*kind.odoo_domain(), "|", ("active", "=", True), ("id", "in", list(links_by_res))],
+            kind.list_fields,
         )
         records_by_id = {record.id: record for record in records}
         seen, unlinked_billy = set(), {}
@@ -422,6 +435,7 @@ class SyncRun:
         kind_name = kind.kind_of(record)
         if link.state == "synced" and self._unchanged(kind_name, link, record, flat):
             self._settled(kind_name, record, flat, False)
+            self._step()
             return
         self._guarded(
             record, kind_name, lambda: self._reconcile(kind, kind_name, link, record, flat), link

@@ -47,11 +47,12 @@ class InvoiceSync:
     # --- bulk -----------------------------------------------------------------------------
 
     def run_all(self):
-        links = self.env["billy.link"].search(
-            [("company_id", "=", self.company.id), ("res_model", "=", "account.move")]
+        links = self.env["billy.link"].search_fetch(
+            [("company_id", "=", self.company.id), ("res_model", "=", "account.move")],
+            ["res_id", "billy_id"],
         )
         links_by_billy = {link.billy_id: link for link in links if link.billy_id}
-        moves = self.env["account.move"].search(self._move_domain())
+        moves = self.env["account.move"].search_fetch(self._move_domain(), ["state", "move_type"])
         moves_by_id = {move.id: move for move in moves}
         by_external_id, unlinked = {}, []
         for page in self.client.iter_pages("invoices"):
@@ -64,6 +65,7 @@ class InvoiceSync:
                     )
                     if move and self._unchanged(move, link, invoice):
                         self.run._count("unchanged")
+                        self.run._step()
                     elif move:
                         self.run._guarded(
                             move,

@@ -13,6 +13,7 @@ class RecordKind:
     res_model = None
     billy_resource = None
     include = None
+    list_fields = ["active"]  # what the bulk walk reads of every Odoo record at once
 
     def __init__(self, ctx):
         self.ctx = ctx
@@ -81,6 +82,7 @@ class ContactKind(RecordKind):
     res_model = "res.partner"
     billy_resource = "contacts"
     include = "contact.contactPersons:embed"
+    list_fields = ["active", "is_company"]
 
     def __init__(self, ctx):
         super().__init__(ctx)

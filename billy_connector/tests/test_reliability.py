@@ -1,5 +1,8 @@
+from unittest.mock import patch
+
 from odoo.tests import tagged
 
+from ..sync import engine
 from .common import BillyCase
 
 
@@ -19,6 +22,41 @@ class TestReliability(BillyCase):
         self.assertEqual(
             self.env["billy.link"].search_count([("company_id", "=", self.company.id)]), 3
         )
+
+    def test_checkpoints_in_a_run_keep_every_record_and_log_line(self):
+        """Every few records a run writes its buffers and empties the ORM cache (memory stays
+        flat on large books), with requests still in flight: nothing may be lost on the way."""
+        self.company.billy_requests_in_flight = 3
+        companies = [
+            self.make_company(f"Kunde {i} ApS", vat=f"DK1000000{i}", email=f"k{i}@kunde.dk")
+            for i in range(5)
+        ]
+        self.env["res.partner"].create(
+            [{"name": f"Person {i}", "parent_id": c.id} for i, c in enumerate(companies)]
+        )
+        for i in range(4):
+            self.make_product(f"Vare {i}", default_code=f"V-{i}")
+        checkpoint = engine.SyncRun._checkpoint
+        with (
+            patch.object(engine, "BATCH_SIZE", 2),
+            patch.object(engine.SyncRun, "_checkpoint", autospec=True) as checkpoints,
+        ):
+            checkpoints.side_effect = checkpoint
+            log = self.sync()
+        self.assertGreaterEqual(checkpoints.call_count, 6)  # 14 records, one every 2 steps
+        self.assertEqual((log.created_billy, log.failed), (14, 0))
+        self.assertEqual(len(log.line_ids.filtered(lambda line: line.action == "created")), 14)
+        contacts = self.billy_contacts()
+        self.assertEqual(len(contacts), 5)
+        self.assertEqual([len(c["contactPersons"]) for c in contacts], [1] * 5)
+        self.assertEqual(len(self.billy_products()), 4)
+        for record in (*companies, *companies[0].child_ids):
+            self.assertEqual(record.billy_sync_state, "synced")
+            self.assertIn("Created in Billy", record.message_ids[:1].body)
+        self.sandbox.reset_stats()
+        log = self.sync()
+        self.assertEqual((log.unchanged, log.created_billy), (14, 0))
+        self.assertFalse(self.writes())
 
     def test_lost_response_on_create_is_linked_next_run_not_duplicated(self):
         partner = self.make_company()
