@@ -67,7 +67,8 @@ class SyncRun:
         self.ctx = None
         self.outcomes = []  # (record display name, outcome) of a per-record run
         self.dispatcher = Dispatcher(1)
-        self._link_cache = {}  # (model, res_id) → billy.link, loaded one model at a time
+        self._link_cache = {}  # model → {res_id: billy.link id}, loaded one model at a time
+        self._new_links = []  # (model, res_id) of links created inside the current savepoints
         self._depth = 0  # nesting of _guarded
         self._chatter_buffer = {}  # model → {record id: body}
         self._line_buffer = []  # billy.sync.log.line values
@@ -285,11 +286,9 @@ class SyncRun:
         """Create the missing links of many records at once (the first sync of a large book)."""
         if not records:
             return
-        self._link_for(records[0], kind_of(records[0]))
-        cache = self._link_cache[records._name]
+        cache = self._link_ids(records._name)
         missing = records.filtered(lambda record: record.id not in cache)
-        for start in range(0, len(missing), self.batch_size):
-            chunk = missing[start : start + self.batch_size]
+        for chunk in self._chunks(missing):
             links = self.env["billy.link"].create(
                 [
                     {
@@ -301,30 +300,41 @@ class SyncRun:
                     for record in chunk
                 ]
             )
-            cache.update(zip(chunk.ids, links, strict=True))
+            cache.update(zip(chunk.ids, links.ids, strict=True))
             links.flush_recordset()
             links.invalidate_recordset()
 
-    def _link_for(self, record, kind_name):
-        """The record's link in this company, created when missing (cached for the run)."""
-        if record._name not in self._link_cache:
+    def _link_ids(self, model):
+        """res_id → billy.link id of the model's links in this company (read once a run)."""
+        if model not in self._link_cache:
             links = self.env["billy.link"].search_fetch(
-                [("company_id", "=", self.company.id), ("res_model", "=", record._name)],
-                LINK_KEYS,
+                [("company_id", "=", self.company.id), ("res_model", "=", model)], ["res_id"]
             )
-            self._link_cache[record._name] = {link.res_id: link for link in links}
-        cache = self._link_cache[record._name]
-        link = cache.get(record.id)
-        if link is None:
-            link = cache[record.id] = self.env["billy.link"].create(
-                {
-                    "company_id": self.company.id,
-                    "res_model": record._name,
-                    "res_id": record.id,
-                    "record_kind": kind_name,
-                }
-            )
+            self._link_cache[model] = {link.res_id: link.id for link in links}
+        return self._link_cache[model]
+
+    def _link_for(self, record, kind_name):
+        """The record's link in this company, created when missing."""
+        cache = self._link_ids(record._name)
+        if record.id in cache:
+            # on its own: prefetching through every link of a large book would fill the cache
+            return self.env["billy.link"].browse(cache[record.id])
+        link = self.env["billy.link"].create(
+            {
+                "company_id": self.company.id,
+                "res_model": record._name,
+                "res_id": record.id,
+                "record_kind": kind_name,
+            }
+        )
+        cache[record.id] = link.id
+        self._new_links.append((record._name, record.id))
         return link
+
+    def _chunks(self, records):
+        """The records a batch at a time, each batch prefetched on its own, not the whole book."""
+        for start in range(0, len(records), self.batch_size):
+            yield records.browse(records._ids[start : start + self.batch_size])
 
     def _store_link(self, link, kind, flat, odoo_vals, billy_vals):
         link.write(
@@ -348,14 +358,17 @@ class SyncRun:
         self._outcome(record, self.env._("failed: %s", message))
 
     def _in_savepoint(self, record, work):
+        mark = len(self._new_links)
         try:
             with self.env.cr.savepoint():
                 if record:
                     self._lock_record(record)
                 work()
         except Exception:
-            # links made in the rolled back savepoint are gone: forget the cached ones
-            self._link_cache.clear()
+            # links made in the rolled back savepoint are gone: forget them
+            for model, res_id in self._new_links[mark:]:
+                self._link_cache[model].pop(res_id, None)
+            del self._new_links[mark:]
             raise
 
     @contextmanager
@@ -378,6 +391,8 @@ class SyncRun:
             self._guarded_work(record, kind_name, work, link)
         finally:
             self._depth -= 1
+            if not self._depth:
+                self._new_links.clear()  # kept: no savepoint left to roll them back
 
     def _guarded_work(self, record, kind_name, work, link):
         try:
@@ -402,31 +417,47 @@ class SyncRun:
 
     def _sync_kind(self, kind):
         links = self._links(kind)
-        links_by_billy = {link.billy_id: link for link in links if link.billy_id}
-        links_by_res = {link.res_id: link for link in links}
+        billy_ids = {link.res_id: link.billy_id for link in links}  # False: not in Billy yet
+        link_ids = {link.billy_id: link.id for link in links if link.billy_id}
+        res_ids = {link.id: link.res_id for link in links}
         model = self.env[kind.res_model].with_context(active_test=False)
         records = model.search_fetch(
-            [*kind.odoo_domain(), "|", ("active", "=", True), ("id", "in", list(links_by_res))],
+            [*kind.odoo_domain(), "|", ("active", "=", True), ("id", "in", list(billy_ids))],
             kind.list_fields,
         )
-        records_by_id = {record.id: record for record in records}
+        record_ids = set(records.ids)
         seen, unlinked_billy = set(), {}
         for page in kind.billy_pages():
+            pairs = []
             for billy_record in page.records:
                 flat = kind.flatten(billy_record)
-                link = links_by_billy.get(flat["id"])
-                if link is None:
+                link_id = link_ids.get(flat["id"])
+                if link_id is None:
                     unlinked_billy[flat["id"]] = flat
-                    continue
-                seen.add(flat["id"])
-                record = records_by_id.get(link.res_id)
-                self._sync_pair(kind, link, record, flat)
-        for billy_id, link in links_by_billy.items():
-            if billy_id not in seen:
-                self._billy_record_gone(kind, link, records_by_id.get(link.res_id))
-        self._link_or_create_in_billy(kind, records, links_by_res, unlinked_billy)
+                else:
+                    seen.add(flat["id"])
+                    pairs.append((link_id, flat))
+            self._sync_page(kind, model, pairs, res_ids, record_ids)
+        gone = self.env["billy.link"].browse(
+            link_id for billy_id, link_id in link_ids.items() if billy_id not in seen
+        )
+        for chunk in self._chunks(gone):
+            for link in chunk:
+                record = model.browse(link.res_id) if link.res_id in record_ids else None
+                self._billy_record_gone(kind, link, record)
+        self._link_or_create_in_billy(kind, records, billy_ids, unlinked_billy)
         self.dispatcher.drain()
         self._flush()
+
+    def _sync_page(self, kind, model, pairs, res_ids, record_ids):
+        """The linked pairs of one Billy page, their Odoo side read together (one page only)."""
+        links = self.env["billy.link"].browse([link_id for link_id, _flat in pairs])
+        records = model.browse(
+            res_ids[link_id] for link_id, _flat in pairs if res_ids[link_id] in record_ids
+        )
+        records_by_id = dict(zip(records.ids, records, strict=True))
+        for link, (link_id, flat) in zip(links, pairs, strict=True):
+            self._sync_pair(kind, link, records_by_id.get(res_ids[link_id]), flat)
 
     def _sync_pair(self, kind, link, record, flat):
         if record is None:
@@ -452,23 +483,23 @@ class SyncRun:
             link.billy_fingerprint == fingerprint(billy_values(lines, flat))
         )
 
-    def _link_or_create_in_billy(self, kind, records, links_by_res, unlinked_billy):
+    def _link_or_create_in_billy(self, kind, records, billy_ids, unlinked_billy):
+        todo = records.filtered(lambda r: r.active and not billy_ids.get(r.id))
         if self.direction != "billy_to_odoo":
-            unlinked = records.filtered(lambda r: r.active and r.id not in links_by_res)
-            self._ensure_links(unlinked, kind.kind_of)
+            self._ensure_links(todo, kind.kind_of)
         matcher = Matcher()
         for billy_id, flat in unlinked_billy.items():
             matcher.add(billy_id, kind.billy_keys(flat))
-        for record in records:
-            link = links_by_res.get(record.id)
-            if (link and link.billy_id) or not record.active:
-                continue
-            kind_name = kind.kind_of(record)
-            self._guarded(
-                record,
-                kind_name,
-                lambda r=record, k=kind_name: self._first_link(kind, k, r, matcher, unlinked_billy),
-            )
+        for chunk in self._chunks(todo):
+            for record in chunk:
+                kind_name = kind.kind_of(record)
+                self._guarded(
+                    record,
+                    kind_name,
+                    lambda r=record, k=kind_name: self._first_link(
+                        kind, k, r, matcher, unlinked_billy
+                    ),
+                )
         if self.direction == "odoo_to_billy":
             return
         for billy_id, flat in unlinked_billy.items():

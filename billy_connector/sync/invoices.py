@@ -51,45 +51,56 @@ class InvoiceSync:
             [("company_id", "=", self.company.id), ("res_model", "=", "account.move")],
             ["res_id", "billy_id"],
         )
-        links_by_billy = {link.billy_id: link for link in links if link.billy_id}
-        moves = self.env["account.move"].search_fetch(self._move_domain(), ["state", "move_type"])
-        moves_by_id = {move.id: move for move in moves}
+        link_ids = {link.billy_id: link.id for link in links if link.billy_id}
+        res_ids = {link.id: link.res_id for link in links}
+        linked_move_ids = {link.res_id for link in links if link.billy_id}
         by_external_id, unlinked = {}, []
         for page in self.client.iter_pages("invoices"):
+            pairs = []
             for invoice in page.records:
-                link = links_by_billy.get(invoice["id"])
-                if link:
-                    move = (
-                        moves_by_id.get(link.res_id)
-                        or self.env["account.move"].browse(link.res_id).exists()
-                    )
-                    if move and self._unchanged(move, link, invoice):
-                        self.run._count("unchanged")
-                        self.run._step()
-                    elif move:
-                        self.run._guarded(
-                            move,
-                            "invoice",
-                            lambda m=move, i=invoice, k=link: self._linked(m, k, i),
-                            link,
-                        )
+                if invoice["id"] in link_ids:
+                    pairs.append((link_ids[invoice["id"]], invoice))
                 elif (invoice.get("externalId") or "").startswith(self._external_prefix()):
                     by_external_id[invoice["externalId"]] = invoice
                 else:
                     unlinked.append(invoice["id"])
+            self._sync_page(pairs, res_ids)
         if self.run.direction != "billy_to_odoo":
-            linked_ids = {link.res_id for link in links if link.billy_id}
-            to_push = moves.filtered(lambda m: m.id not in linked_ids and m.state == "posted")
-            self.run._ensure_links(to_push, lambda move: "invoice")
-            # invoices first: a credit note needs the Billy id of the invoice it credits
-            for move_type in MOVE_TYPES:
-                for move in to_push.filtered(lambda m, t=move_type: m.move_type == t):
-                    known = by_external_id.pop(self._external_id(move), None)
-                    self.run._guarded(move, "invoice", lambda m=move, b=known: self.push(m, b))
-                self.run.dispatcher.drain()
+            self._push_unlinked(linked_move_ids, by_external_id)
         if self.run.direction != "odoo_to_billy":
             for billy_id in unlinked:
                 self.run._guarded(None, "invoice", lambda b=billy_id: self.pull(b))
+
+    def _sync_page(self, pairs, res_ids):
+        """The linked invoices of one Billy page, their Odoo side read together."""
+        links = self.env["billy.link"].browse([link_id for link_id, _invoice in pairs])
+        moves = self.env["account.move"].browse(res_ids[link_id] for link_id, _i in pairs).exists()
+        moves_by_id = dict(zip(moves.ids, moves, strict=True))
+        for link, (link_id, invoice) in zip(links, pairs, strict=True):
+            move = moves_by_id.get(res_ids[link_id])
+            if move and self._unchanged(move, link, invoice):
+                self.run._count("unchanged")
+                self.run._step()
+            elif move:
+                self.run._guarded(
+                    move,
+                    "invoice",
+                    lambda m=move, i=invoice, k=link: self._linked(m, k, i),
+                    link,
+                )
+
+    def _push_unlinked(self, linked_ids, by_external_id):
+        moves = self.env["account.move"].search_fetch(self._move_domain(), ["state", "move_type"])
+        to_push = moves.filtered(lambda m: m.id not in linked_ids and m.state == "posted")
+        self.run._ensure_links(to_push, lambda move: "invoice")
+        # invoices first: a credit note needs the Billy id of the invoice it credits
+        for move_type in MOVE_TYPES:
+            of_type = to_push.filtered(lambda m, t=move_type: m.move_type == t)
+            for chunk in self.run._chunks(of_type):
+                for move in chunk:
+                    known = by_external_id.pop(self._external_id(move), None)
+                    self.run._guarded(move, "invoice", lambda m=move, b=known: self.push(m, b))
+            self.run.dispatcher.drain()
 
     def _move_domain(self):
         return [
