@@ -426,6 +426,8 @@ class SyncRun:
             kind.list_fields,
         )
         record_ids = set(records.ids)
+        # decided now, from the fields just read: a checkpoint on the way empties the cache
+        todo = records.filtered(lambda r: r.active and not billy_ids.get(r.id))
         seen, unlinked_billy = set(), {}
         for page in kind.billy_pages():
             pairs = []
@@ -445,7 +447,7 @@ class SyncRun:
             for link in chunk:
                 record = model.browse(link.res_id) if link.res_id in record_ids else None
                 self._billy_record_gone(kind, link, record)
-        self._link_or_create_in_billy(kind, records, billy_ids, unlinked_billy)
+        self._link_or_create_in_billy(kind, todo, unlinked_billy)
         self.dispatcher.drain()
         self._flush()
 
@@ -483,8 +485,8 @@ class SyncRun:
             link.billy_fingerprint == fingerprint(billy_values(lines, flat))
         )
 
-    def _link_or_create_in_billy(self, kind, records, billy_ids, unlinked_billy):
-        todo = records.filtered(lambda r: r.active and not billy_ids.get(r.id))
+    def _link_or_create_in_billy(self, kind, todo, unlinked_billy):
+        """Odoo records not in Billy yet (`todo`): link them to their twin or create them."""
         if self.direction != "billy_to_odoo":
             self._ensure_links(todo, kind.kind_of)
         matcher = Matcher()

@@ -92,10 +92,10 @@ class InvoiceSync:
     def _push_unlinked(self, linked_ids, by_external_id):
         moves = self.env["account.move"].search_fetch(self._move_domain(), ["state", "move_type"])
         to_push = moves.filtered(lambda m: m.id not in linked_ids and m.state == "posted")
-        self.run._ensure_links(to_push, lambda move: "invoice")
         # invoices first: a credit note needs the Billy id of the invoice it credits
-        for move_type in MOVE_TYPES:
-            of_type = to_push.filtered(lambda m, t=move_type: m.move_type == t)
+        by_type = [to_push.filtered(lambda m, t=t: m.move_type == t) for t in MOVE_TYPES]
+        self.run._ensure_links(to_push, lambda move: "invoice")
+        for of_type in by_type:
             for chunk in self.run._chunks(of_type):
                 for move in chunk:
                     known = by_external_id.pop(self._external_id(move), None)
