@@ -31,7 +31,7 @@ from .matching import Matcher
 _logger = logging.getLogger(__name__)
 
 LOCK_NAMESPACE = 0x42494C4C  # "BILL": advisory lock of a company's sync runs
-BATCH_SIZE = 1000  # records between two checkpoints (and commits of an automatic run)
+BATCH_SIZE = 1000  # steps between two checkpoints (and commits of an automatic run)
 RECORD_LOCK_KEYS = {
     "res.partner": 0x42494C50,
     "product.template": 0x42494C51,
@@ -73,10 +73,10 @@ class SyncRun:
         self._chatter_buffer = {}  # model → {record id: body}
         self._line_buffer = []  # billy.sync.log.line values
         self._exclusive = False  # the bulk run's company lock excludes every other sync
-        # every batch_size records a checkpoint writes what is buffered and empties the ORM
-        # cache, so memory does not grow with the book; an automatic run also commits there,
-        # as Odoo's crons do: a crash loses at most one batch, never a link (Billy's side is
-        # matched again)
+        # every batch_size steps (a record's work and Billy's answer to it are a step each) a
+        # checkpoint writes what is buffered and empties the ORM cache, so memory does not
+        # grow with the book; an automatic run also commits there, as Odoo's crons do: a crash
+        # loses at most one batch, never a link (Billy's side is matched again)
         self.batch_size = BATCH_SIZE
         self.commits = False
         self._since_checkpoint = 0
@@ -108,7 +108,7 @@ class SyncRun:
         return self._finish()
 
     def _step(self):
-        """Between records: a checkpoint every batch_size records (see __init__)."""
+        """Between records: a checkpoint every batch_size steps (see __init__)."""
         if self._checkpointing:
             return
         self._since_checkpoint += 1
