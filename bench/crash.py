@@ -213,7 +213,7 @@ def main():
         print("   " + json.dumps(figures))
         if not ok(figures, args.n) or lost:
             failures.append("concurrent syncs duplicated or lost something")
-    subprocess.run(["dropdb", "--if-exists", db], check=False, capture_output=True)
+    bench.drop_database(db, check=False)
     print("FAILED: " + "; ".join(failures) if failures else "all checks passed")
     sys.exit(1 if failures else 0)
 

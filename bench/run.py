@@ -55,8 +55,16 @@ def addons_path():
     return f"{odoo_addons_path()},{REPO}"
 
 
+def drop_database(db, check=True):
+    """Drop `db`, closing this process's connections to it first."""
+    import odoo.sql_db
+
+    odoo.sql_db.close_db(db)
+    subprocess.run(["dropdb", "--if-exists", db], check=check, capture_output=True)
+
+
 def install(db, args):
-    subprocess.run(["dropdb", "--if-exists", db], check=True, capture_output=True)
+    drop_database(db)
     log(args, f"installing billy_connector on a fresh database {db} …")
     run_odoo(db, "-i", "billy_connector")
 
@@ -323,7 +331,7 @@ def open_database(db, args):
     cached = cache and database_exists(cache)
     if cached:
         log(args, f"copying the books of {cache} …")
-        subprocess.run(["dropdb", "--if-exists", db], check=True, capture_output=True)
+        drop_database(db)
         subprocess.run(["createdb", "-T", cache, db], check=True, capture_output=True)
         run_odoo(db, "-u", "billy_connector")
     else:
@@ -404,8 +412,7 @@ def main():
         with profiled(args.profile, "second"):
             second = measured_sync(env, company, url, meter, args.latency_ms, records, in_flight)
     if not args.keep_db:
-        registry.delete(db) if hasattr(registry, "delete") else None
-        subprocess.run(["dropdb", "--if-exists", db], check=False, capture_output=True)
+        drop_database(db, check=False)
     result = {
         "n": args.n,
         "latency_ms": args.latency_ms,

@@ -12,7 +12,6 @@ failed or pending), every failure of the way in the sync logs. Exits non-zero on
 
 import argparse
 import json
-import logging
 import sys
 import urllib.request
 from pathlib import Path
@@ -20,6 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import crash
 import run as bench
+
+from billy_api.client import counting_retries
 
 FAULTS = [
     {"kind": "latency", "ms": 5, "rate": 0.3},
@@ -30,14 +31,6 @@ FAULTS = [
     {"kind": "lost_response", "method": "PUT", "rate": 0.04},
     {"kind": "malformed", "method": "POST", "rate": 0.02},
 ]
-
-
-class RetryCounter(logging.Handler):
-    retries = 0
-
-    def emit(self, record):
-        if "before the next attempt" in record.getMessage():
-            self.retries += 1
 
 
 def set_faults(url, rules):
@@ -60,11 +53,11 @@ def main():
     args.json = False
     db = f"billy_soak_{args.n}"
     registry = bench.open_database(db, args)
-    counter = RetryCounter(logging.INFO)
-    client_log = logging.getLogger("billy_api.client")
-    client_log.addHandler(counter)
-    client_log.setLevel(logging.INFO)
-    with bench.sandbox(args.latency_ms) as url, registry.cursor() as cr:
+    with (
+        counting_retries() as counter,
+        bench.sandbox(args.latency_ms) as url,
+        registry.cursor() as cr,
+    ):
         company = bench.connected_books(cr, args, url)
         env = company.env
         set_faults(url, FAULTS)
@@ -93,7 +86,7 @@ def main():
             and log.state == "done"
             and figures["failures_logged"] == figures["failures_counted"]
         )
-    bench.subprocess.run(["dropdb", "--if-exists", db], check=False, capture_output=True)
+    bench.drop_database(db, check=False)
     print("all checks passed: duplicates 0, values lost 0" if good else "FAILED")
     sys.exit(0 if good else 1)
 

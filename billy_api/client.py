@@ -11,6 +11,7 @@ import json
 import logging
 import random
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import quote
@@ -42,6 +43,7 @@ RETRYABLE_METHODS = frozenset({"GET", "PUT", "DELETE"})
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 _logger = logging.getLogger("billy_api.client")
+RETRY_MESSAGE = "Billy %s %s: waiting %.2f s before the next attempt"
 
 # requests exceptions raised before anything goes on the wire.
 _SETUP_ERRORS = (
@@ -337,7 +339,7 @@ class BillyClient:
             # Exponential back-off with "equal jitter": between half and all of the step.
             step = min(self.backoff_max, self.backoff_base * (2 ** (attempt - 1)))
             delay = step / 2 + self._random() * step / 2
-        _logger.info("Billy %s %s: waiting %.2f s before the next attempt", method, path, delay)
+        _logger.info(RETRY_MESSAGE, method, path, delay)
         self._sleep(delay)
 
     def _transport_error(self, exc, method, path):
@@ -656,3 +658,29 @@ def _describe_connection_failure(exc, sent):
     if sent:
         return "the connection was lost before Billy answered"
     return "no connection could be made"
+
+
+class RetryCounter(logging.Handler):
+    """Counts the retries of every client, from the line each one logs before it waits."""
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.retries = 0
+
+    def emit(self, record):
+        if record.msg == RETRY_MESSAGE:
+            self.retries += 1
+
+
+@contextmanager
+def counting_retries():
+    """A RetryCounter listening to the clients' log while the block runs."""
+    counter, level = RetryCounter(), _logger.level
+    _logger.addHandler(counter)
+    if not _logger.isEnabledFor(logging.INFO):
+        _logger.setLevel(logging.INFO)
+    try:
+        yield counter
+    finally:
+        _logger.removeHandler(counter)
+        _logger.setLevel(level)

@@ -19,6 +19,7 @@ from billy_api import (
     BillyTimeoutError,
     BillyValidationError,
 )
+from billy_api.client import counting_retries
 
 CONTACT = {"id": "c1", "name": "Acme ApS"}
 
@@ -257,3 +258,15 @@ def test_a_request_that_cannot_be_built_is_neither_sent_nor_retried():
     with pytest.raises(BillyConnectionError):
         client.get("contacts", "c1")
     assert sleep.calls == []
+
+
+def test_counting_retries_counts_each_wait_of_every_client(rsps):
+    first, _sleep = make_client()
+    second, _sleep = make_client()
+    rsps.get(f"{BASE}/contacts/c1", status=503, json=error_body(503))
+    rsps.get(f"{BASE}/contacts/c1", status=429, headers={"Retry-After": "0"})
+    rsps.get(f"{BASE}/contacts/c1", json={"contact": CONTACT})
+    with counting_retries() as counter:
+        first.get("contacts", "c1")
+        second.get("contacts", "c1")  # answered at once (the last answer repeats): no retry
+    assert counter.retries == 2

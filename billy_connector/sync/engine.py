@@ -290,15 +290,7 @@ class SyncRun:
         missing = records.filtered(lambda record: record.id not in cache)
         for chunk in self._chunks(missing):
             links = self.env["billy.link"].create(
-                [
-                    {
-                        "company_id": self.company.id,
-                        "res_model": records._name,
-                        "res_id": record.id,
-                        "record_kind": kind_of(record),
-                    }
-                    for record in chunk
-                ]
+                [self._link_values(record, kind_of(record)) for record in chunk]
             )
             cache.update(zip(chunk.ids, links.ids, strict=True))
             links.flush_recordset()
@@ -319,17 +311,18 @@ class SyncRun:
         if record.id in cache:
             # on its own: prefetching through every link of a large book would fill the cache
             return self.env["billy.link"].browse(cache[record.id])
-        link = self.env["billy.link"].create(
-            {
-                "company_id": self.company.id,
-                "res_model": record._name,
-                "res_id": record.id,
-                "record_kind": kind_name,
-            }
-        )
+        link = self.env["billy.link"].create(self._link_values(record, kind_name))
         cache[record.id] = link.id
         self._new_links.append((record._name, record.id))
         return link
+
+    def _link_values(self, record, kind_name):
+        return {
+            "company_id": self.company.id,
+            "res_model": record._name,
+            "res_id": record.id,
+            "record_kind": kind_name,
+        }
 
     def _chunks(self, records):
         """The records a batch at a time, each batch prefetched on its own, not the whole book."""
@@ -439,7 +432,8 @@ class SyncRun:
                 else:
                     seen.add(flat["id"])
                     pairs.append((link_id, flat))
-            self._sync_page(kind, model, pairs, res_ids, record_ids)
+            for link, record, flat in self._page_pairs(model, pairs, res_ids, record_ids):
+                self._sync_pair(kind, link, record, flat)
         gone = self.env["billy.link"].browse(
             link_id for billy_id, link_id in link_ids.items() if billy_id not in seen
         )
@@ -451,15 +445,20 @@ class SyncRun:
         self.dispatcher.drain()
         self._flush()
 
-    def _sync_page(self, kind, model, pairs, res_ids, record_ids):
-        """The linked pairs of one Billy page, their Odoo side read together (one page only)."""
-        links = self.env["billy.link"].browse([link_id for link_id, _flat in pairs])
+    def _page_pairs(self, model, pairs, res_ids, known_ids):
+        """(link, Odoo record or None, Billy record) of one Billy page's (link id, Billy record)
+        pairs; the Odoo record is None unless its id is in `known_ids`.
+
+        The page's links and records are read together, and only they: prefetching through the
+        whole book would refill the cache that a checkpoint just emptied.
+        """
+        links = self.env["billy.link"].browse([link_id for link_id, _record in pairs])
         records = model.browse(
-            res_ids[link_id] for link_id, _flat in pairs if res_ids[link_id] in record_ids
+            res_ids[link_id] for link_id, _record in pairs if res_ids[link_id] in known_ids
         )
         records_by_id = dict(zip(records.ids, records, strict=True))
-        for link, (link_id, flat) in zip(links, pairs, strict=True):
-            self._sync_pair(kind, link, records_by_id.get(res_ids[link_id]), flat)
+        for link, (link_id, billy_record) in zip(links, pairs, strict=True):
+            yield link, records_by_id.get(res_ids[link_id]), billy_record
 
     def _sync_pair(self, kind, link, record, flat):
         if record is None:

@@ -54,6 +54,8 @@ class InvoiceSync:
         link_ids = {link.billy_id: link.id for link in links if link.billy_id}
         res_ids = {link.id: link.res_id for link in links}
         linked_move_ids = {link.res_id for link in links if link.billy_id}
+        moves = self.env["account.move"]
+        existing = set(moves.browse(list(res_ids.values())).exists().ids)
         by_external_id, unlinked = {}, []
         for page in self.client.iter_pages("invoices"):
             pairs = []
@@ -64,30 +66,22 @@ class InvoiceSync:
                     by_external_id[invoice["externalId"]] = invoice
                 else:
                     unlinked.append(invoice["id"])
-            self._sync_page(pairs, res_ids)
+            for link, move, invoice in self.run._page_pairs(moves, pairs, res_ids, existing):
+                self._sync_linked(move, link, invoice)
         if self.run.direction != "billy_to_odoo":
             self._push_unlinked(linked_move_ids, by_external_id)
         if self.run.direction != "odoo_to_billy":
             for billy_id in unlinked:
                 self.run._guarded(None, "invoice", lambda b=billy_id: self.pull(b))
 
-    def _sync_page(self, pairs, res_ids):
-        """The linked invoices of one Billy page, their Odoo side read together."""
-        links = self.env["billy.link"].browse([link_id for link_id, _invoice in pairs])
-        moves = self.env["account.move"].browse(res_ids[link_id] for link_id, _i in pairs).exists()
-        moves_by_id = dict(zip(moves.ids, moves, strict=True))
-        for link, (link_id, invoice) in zip(links, pairs, strict=True):
-            move = moves_by_id.get(res_ids[link_id])
-            if move and self._unchanged(move, link, invoice):
-                self.run._count("unchanged")
-                self.run._step()
-            elif move:
-                self.run._guarded(
-                    move,
-                    "invoice",
-                    lambda m=move, i=invoice, k=link: self._linked(m, k, i),
-                    link,
-                )
+    def _sync_linked(self, move, link, invoice):
+        if move and self._unchanged(move, link, invoice):
+            self.run._count("unchanged")
+            self.run._step()
+        elif move:
+            self.run._guarded(
+                move, "invoice", lambda m=move, i=invoice, k=link: self._linked(m, k, i), link
+            )
 
     def _push_unlinked(self, linked_ids, by_external_id):
         moves = self.env["account.move"].search_fetch(self._move_domain(), ["state", "move_type"])

@@ -5,13 +5,11 @@ The engine is the same for every kind; what differs lives here. Billy records ar
 product's price in the company currency) read like plain fields.
 """
 
-from collections import namedtuple
+from billy_api import BillyPage
+from billy_api.client import MAX_PAGE_SIZE
 
 from . import matching
 from .mapping import billy_write_values
-
-PAGE_SIZE = 1000  # Billy's largest page
-Page = namedtuple("Page", "records")
 
 
 class RecordKind:
@@ -218,8 +216,8 @@ class ContactPersonKind(RecordKind):
 
     def billy_pages(self):
         # read with their contacts already; handed on in pages like Billy's
-        for start in range(0, len(self._persons), PAGE_SIZE):
-            yield Page(self._persons[start : start + PAGE_SIZE])
+        for start in range(0, len(self._persons), MAX_PAGE_SIZE):
+            yield BillyPage(self._persons[start : start + MAX_PAGE_SIZE])
 
     def kind_of(self, partner):
         return "contact_person"

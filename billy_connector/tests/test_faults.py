@@ -2,6 +2,8 @@ import logging
 
 from odoo.tests import tagged
 
+from billy_api.client import counting_retries
+
 from .common import BillyCase
 
 FAULTS = [
@@ -13,16 +15,6 @@ FAULTS = [
     {"kind": "lost_response", "method": "PUT", "rate": 0.1},
     {"kind": "malformed", "method": "POST", "rate": 0.05},
 ]
-
-
-class RetryCounter(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.INFO)
-        self.retries = 0
-
-    def emit(self, record):
-        if "before the next attempt" in record.getMessage():
-            self.retries += 1
 
 
 @tagged("post_install", "-at_install")
@@ -86,9 +78,7 @@ class TestFaultSoak(BillyCase):
     def test_soak_converges_without_duplicates_or_lost_values(self):
         self.company.tax_calculation_rounding_method = "round_globally"
         moves = self.build_books()
-        counter = RetryCounter()
-        logging.getLogger("billy_api.client").addHandler(counter)
-        self.addCleanup(logging.getLogger("billy_api.client").removeHandler, counter)
+        counter = self.enterContext(counting_retries())
         self.sandbox.set_faults(FAULTS, seed=11)
         logs = self.env["billy.sync.log"]
         for _run in range(12):
