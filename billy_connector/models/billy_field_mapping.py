@@ -16,7 +16,7 @@ from ..sync.custom_mapping import (
     written_fields,
 )
 from ..sync.mapping import BOTH, STANDARD_MAPPING, TO_BILLY, mapping_for
-from .billy_link import RECORD_KINDS
+from ..sync.vocabulary import RECORD_KINDS
 
 DIRECTIONS = [("both", "Both ways"), ("to_billy", "Odoo → Billy"), ("to_odoo", "Billy → Odoo")]
 ARROWS = {"both": "⇄", "to_billy": "→", "to_odoo": "←"}
