@@ -109,7 +109,3 @@ class AccountMove(models.Model):
                 self.env._("Only customer invoices and credit notes are synced with Billy.")
             )
         return super().action_billy_sync()
-
-    def action_billy_open_pdf(self):
-        self.ensure_one()
-        return {"type": "ir.actions.act_url", "url": self.billy_pdf_url, "target": "new"}

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from .errors import MappingError
 from .fingerprint import normalize
-from .mapping import BOTH, STANDARD_MAPPING, TO_BILLY, TO_ODOO, FieldMap
+from .mapping import STANDARD_MAPPING, FieldMap
+from .vocabulary import BOTH, TO_BILLY, TO_ODOO
 
 # Billy field types
 STRING, BOOLEAN, NUMBER, INTEGER, ENUM = "string", "boolean", "number", "integer", "enum"

@@ -67,11 +67,9 @@ class RecordKind:
         """Values stored on the link besides billy_id (see billy.link)."""
         return {}
 
-    def search_terms(self, record, values=None):
-        """Values to search Billy with when looking for one record's twin.
-
-        `values` are the record's mapped values (odoo_values) when the caller has them.
-        """
+    def search_terms(self, record, values):
+        """Values to search Billy with when looking for one record's twin (`values`: the
+        record's mapped values, odoo_values)."""
         return []
 
 
@@ -137,9 +135,7 @@ class ContactKind(RecordKind):
     def billy_id_extra(self, flat):
         return {"billy_sub_id": flat.get("_sub_id")}
 
-    def search_terms(self, partner, values=None):
-        if values is None:
-            values = {"registrationNo": partner.vat or partner.company_registry}
+    def search_terms(self, partner, values):
         email = values.get("email", partner.email)
         terms = [matching.registration_key(values.get("registrationNo"))]
         return [term for term in (*terms, email, values.get("name", partner.name)) if term]
@@ -270,9 +266,7 @@ class ProductKind(RecordKind):
     def billy_keys(self, flat):
         return matching.product_keys(flat.get("productNo"), flat.get("name"))
 
-    def search_terms(self, product, values=None):
-        if values is None:
-            values = {"productNo": product.default_code, "name": product.name}
+    def search_terms(self, product, values):
         return [term for term in (values.get("productNo"), values.get("name")) if term]
 
     def flatten(self, product):

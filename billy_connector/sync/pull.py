@@ -42,7 +42,7 @@ class Pull:
         run.journal.line(kind, record, flat["id"], TO_ODOO, "created")
         run.journal.note(record, self.env._("Created from Billy (%s).", flat["id"]))
 
-    def billy_record_gone(self, handler, link, record):
+    def billy_record_gone(self, link, record):
         """Deleted in Billy: unlink and archive in Odoo, never delete."""
         run = self.run
 

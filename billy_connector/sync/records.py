@@ -47,7 +47,7 @@ class RecordSync:
             try:
                 flat = handler.flatten(handler.fetch_billy(link.billy_id))
             except BillyNotFoundError:
-                run.pull.billy_record_gone(handler, link, record)
+                run.pull.billy_record_gone(link, record)
                 return
             run.pairs.reconcile(handler, kind, link, record, flat)
             return

@@ -66,7 +66,7 @@ class Walk:
         for batch in batches(gone, run.batch_size):
             for link in batch:
                 record = model.browse(link.res_id) if link.res_id in record_ids else None
-                run.pull.billy_record_gone(handler, link, record)
+                run.pull.billy_record_gone(link, record)
         self._link_or_create(handler, todo, unlinked_billy)
         run.guard.dispatcher.drain()
         run.journal.flush()
