@@ -50,12 +50,13 @@ class AccountMove(models.Model):
         return self.env["billy.link"].sudo().search(link_domain(None, self._name, res_id=self.ids))
 
     def _billy_show_link(self, link):
-        super()._billy_show_link(link)
+        result = super()._billy_show_link(link)
         self.billy_invoice_no = link.billy_invoice_no if link else False
         self.billy_state = link.billy_state if link else False
         self.billy_is_paid = link.billy_is_paid if link else False
         self.billy_balance = link.billy_balance if link else 0.0
         self.billy_pdf_url = link.billy_pdf_url if link else False
+        return result
 
     def _billy_watched_fields(self):
         return INVOICE_WATCHED_FIELDS

@@ -42,7 +42,7 @@ class InvoiceSync:
 
     def sync_all(self):
         run = self.run
-        links = run.links.read("account.move")
+        links = run.links.fetch("account.move")
         link_ids = {link.billy_id: link.id for link in links if link.billy_id}
         res_ids = {link.id: link.res_id for link in links}
         linked_move_ids = {link.res_id for link in links if link.billy_id}

@@ -62,7 +62,7 @@ class Links:
     def domain(self, res_model=None, **conditions):
         return link_domain(self.company, res_model, **conditions)
 
-    def read(self, res_model, **conditions):
+    def fetch(self, res_model, **conditions):
         """The links with their res_id and billy_id only (the bulk walk's read)."""
         return self.Link.search_fetch(self.domain(res_model, **conditions), LINK_KEYS)
 
@@ -78,7 +78,7 @@ class Links:
 
     def parents(self):
         """Odoo partner id → Billy contact id of the linked organizations."""
-        links = self.read("res.partner", record_kind=ORGANIZATION, billy_id=("!=", False))
+        links = self.fetch("res.partner", record_kind=ORGANIZATION, billy_id=("!=", False))
         return {link.res_id: link.billy_id for link in links}
 
     def ids(self, model):

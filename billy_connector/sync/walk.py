@@ -35,7 +35,7 @@ class Walk:
 
     def sync_kind(self, handler):
         run = self.run
-        links = run.links.read(handler.res_model, record_kind=list(handler.kinds))
+        links = run.links.fetch(handler.res_model, record_kind=list(handler.kinds))
         billy_ids = {link.res_id: link.billy_id for link in links}  # False: not in Billy yet
         link_ids = {link.billy_id: link.id for link in links if link.billy_id}
         res_ids = {link.id: link.res_id for link in links}
