@@ -16,11 +16,11 @@ from .filters import paginate, select
 from .http import ApiError, json_object, json_response, not_allowed
 from .include import Includer, parse_include
 from .pdf import make_pdf
-from .records import Changes
-from .specs import SINGULAR, SPECS
+from .resources.records import Changes
+from .resources.specs import SINGULAR, SPECS
+from .resources.totals import download_digest
+from .resources.writer import MethodNotAllowed, Writer, allows
 from .store import OrgData, Store
-from .totals import download_digest
-from .writer import MethodNotAllowed, Writer, allows
 
 URL_FIELDS = {"invoices": ("downloadUrl",), "organizations": ("url",)}
 

@@ -17,8 +17,8 @@ from .api import Api
 from .control import Control
 from .faults import FaultInjector, Stats
 from .http import ApiError, error_response, validation_response
+from .resources.validation import ValidationFailed
 from .store import Store
-from .validation import ValidationFailed
 
 ERROR_CODES_5XX = {
     500: "INTERNAL_ERROR",

@@ -10,9 +10,9 @@ from werkzeug.wrappers import Request, Response
 from .api import changes_body
 from .faults import FaultRuleError
 from .http import ApiError, json_object, json_response
-from .records import Changes
-from .specs import SEED_ORDER
-from .writer import Writer
+from .resources.records import Changes
+from .resources.specs import SEED_ORDER
+from .resources.writer import Writer
 
 
 class Control:

@@ -8,7 +8,7 @@ import json
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Request, Response
 
-from .validation import VALIDATION_ERROR_CODE, ValidationFailed
+from .resources.validation import VALIDATION_ERROR_CODE, ValidationFailed
 
 HELP_URL = "https://www.billy.dk/support/"
 

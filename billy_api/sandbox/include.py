@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .specs import PLURAL, SINGULAR
+from .resources.specs import PLURAL, SINGULAR
 from .store import OrgData, Store
 
 # has-many relations: (singular, relation) → (child plural, resolver(org, record) → children)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime
 
+from .resources.writer import Writer
 from .store import OrgData, Store, new_id, now_str
-from .writer import Writer
 
 SEEDS = ("danish", "demo", "empty")
 

@@ -3,7 +3,7 @@ reopens them."""
 
 from __future__ import annotations
 
-from . import billing
+from .. import billing
 from .fields import clean
 from .records import Context
 from .specs import BALANCE_MODIFIERS, BANK_PAYMENTS

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..store import OrgData, Store, new_id, now_str
 from .fields import clean
 from .specs import SINGULAR, SPECS, Spec
-from .store import OrgData, Store, new_id, now_str
 from .validation import BLANK, IMMUTABLE, Errors, blank
 
 MISSING = object()

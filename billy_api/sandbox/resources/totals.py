@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
-from . import billing
+from .. import billing
 from .records import Context
 from .reference import tax_rate_for
 

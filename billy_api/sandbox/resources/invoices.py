@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from ..store import now_str
 from .fields import clean
 from .invoice_lines import embedded_lines, replace_lines
 from .records import Context
 from .specs import INVOICES
-from .store import now_str
 from .totals import download_path, invoice_lines, recompute, refresh_balance
 from .validation import Errors, blank, refusal
 
