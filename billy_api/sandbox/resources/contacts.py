@@ -5,9 +5,9 @@ from __future__ import annotations
 import secrets
 
 from .fields import clean
-from .records import Context
+from .records import Children, Context
 from .specs import CONTACT_PERSONS, CONTACTS
-from .validation import Errors, blank, refusal
+from .validation import Errors, blank
 
 EITHER = "Either name or email must be set."
 
@@ -31,6 +31,9 @@ def _embedded_persons(ctx: Context, body: dict, errors: Errors):
     return ctx.embedded(body, "contactPersons", errors, key, parse)
 
 
+PERSONS = Children("contactPersons", "contactId", _embedded_persons)
+
+
 def _needs_country(values, errors, key, record):
     if ("countryId" in values or record is None) and blank(values.get("countryId")):
         errors.attr(key, "countryId", "This field must not be blank.")
@@ -48,29 +51,22 @@ def create_contact(ctx: Context, body: dict, allow_id: bool) -> dict:
     record = ctx.new_record(CONTACTS, values, ctx.given_id(body, allow_id))
     record["accessCode"] = secrets.token_urlsafe(12)[:16]
     ctx.insert("contacts", record, body.get("_clientId"))
-    if persons is not None:
-        ctx.replace_children("contactPersons", "contactId", record, persons)
+    ctx.write_children(PERSONS, record, persons)
     return record
 
 
 def update_contact(ctx: Context, record: dict, body: dict) -> dict:
-    errors = Errors()
-    persons = _embedded_persons(ctx, body, errors)
-    errors.raise_if_any()
-    ctx.simple_update("contacts", record, body, extra=_needs_country)
-    if persons is not None:
-        ctx.replace_children("contactPersons", "contactId", record, persons)
-    return record
+    return ctx.update_with(PERSONS, "contacts", record, body, extra=_needs_country)
 
 
 def delete_contact(ctx: Context, record: dict) -> None:
-    if ctx.org.indices[("invoices", "contactId")].get(record["id"]):
-        # UNCONFIRMED: Billy's exact refusal; a contact with invoices can only be archived.
-        raise refusal(
-            "contact", "The contact has invoices and can't be deleted; archive it instead."
-        )
-    ctx.replace_children("contactPersons", "contactId", record, [])
-    ctx.remove("contacts", record["id"])
+    ctx.delete_with(
+        PERSONS,
+        "contacts",
+        record,
+        used_by=("invoices", "contactId"),
+        refusal_text="The contact has invoices and can't be deleted; archive it instead.",
+    )
 
 
 def create_person(ctx: Context, body: dict, allow_id: bool) -> dict:

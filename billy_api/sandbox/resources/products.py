@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from .fields import clean
-from .records import Context
+from .records import Children, Context
 from .specs import PRODUCT_PRICES, PRODUCTS
-from .validation import Errors, refusal
+from .validation import Errors
 
 
 def _price_values(ctx: Context, price: dict, errors: Errors, product_known: bool) -> dict:
@@ -26,10 +26,10 @@ def _embedded_prices(ctx: Context, body: dict, errors: Errors):
     return ctx.embedded(body, "prices", errors, ctx.key_for(body, PRODUCTS), parse)
 
 
+PRICES = Children("productPrices", "productId", _embedded_prices)
+
+
 def create_product(ctx: Context, body: dict, allow_id: bool) -> dict:
-    errors = Errors()
-    prices = _embedded_prices(ctx, body, errors)
-    errors.raise_if_any()
     organization = ctx.org.organization
     # UNCONFIRMED: accountId / salesTaxRulesetId default to the organization's default sales
     # account and ruleset.
@@ -38,30 +38,21 @@ def create_product(ctx: Context, body: dict, allow_id: bool) -> dict:
         defaults["accountId"] = organization.get("defaultSalesAccountId")
     if body.get("salesTaxRulesetId") is None:
         defaults["salesTaxRulesetId"] = organization.get("defaultSalesTaxRulesetId")
-    record = ctx.simple_create("products", {**body, **defaults}, allow_id)
-    if prices is not None:
-        ctx.replace_children("productPrices", "productId", record, prices)
-    return record
+    return ctx.create_with(PRICES, "products", {**body, **defaults}, allow_id)
 
 
 def update_product(ctx: Context, record: dict, body: dict) -> dict:
-    errors = Errors()
-    prices = _embedded_prices(ctx, body, errors)
-    errors.raise_if_any()
-    ctx.simple_update("products", record, body)
-    if prices is not None:
-        ctx.replace_children("productPrices", "productId", record, prices)
-    return record
+    return ctx.update_with(PRICES, "products", record, body)
 
 
 def delete_product(ctx: Context, record: dict) -> None:
-    if ctx.org.indices[("invoiceLines", "productId")].get(record["id"]):
-        # UNCONFIRMED: Billy's exact refusal; a product on invoices can only be archived.
-        raise refusal(
-            "product", "The product is used on invoices and can't be deleted; archive it instead."
-        )
-    ctx.replace_children("productPrices", "productId", record, [])
-    ctx.remove("products", record["id"])
+    ctx.delete_with(
+        PRICES,
+        "products",
+        record,
+        used_by=("invoiceLines", "productId"),
+        refusal_text="The product is used on invoices and can't be deleted; archive it instead.",
+    )
 
 
 def create_price(ctx: Context, body: dict, allow_id: bool) -> dict:

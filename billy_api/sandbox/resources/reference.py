@@ -4,7 +4,7 @@ and the read-only currencies and countries; and which tax rate applies to an inv
 from __future__ import annotations
 
 from .fields import clean
-from .records import Context
+from .records import Children, Context
 from .specs import SALES_TAX_RULES, SALES_TAX_RULESETS
 from .validation import BLANK, Errors, blank
 
@@ -55,29 +55,19 @@ def _rules(ctx: Context, body: dict, errors: Errors):
     return ctx.embedded(body, "rules", errors, ctx.key_for(body, SALES_TAX_RULESETS), parse)
 
 
+RULES = Children("salesTaxRules", "rulesetId", _rules)
+
+
 def create_ruleset(ctx: Context, body: dict, allow_id: bool) -> dict:
-    errors = Errors()
-    rules = _rules(ctx, body, errors)
-    errors.raise_if_any()
-    record = ctx.simple_create("salesTaxRulesets", body, allow_id)
-    if rules is not None:
-        ctx.replace_children("salesTaxRules", "rulesetId", record, rules)
-    return record
+    return ctx.create_with(RULES, "salesTaxRulesets", body, allow_id)
 
 
 def update_ruleset(ctx: Context, record: dict, body: dict) -> dict:
-    errors = Errors()
-    rules = _rules(ctx, body, errors)
-    errors.raise_if_any()
-    ctx.simple_update("salesTaxRulesets", record, body)
-    if rules is not None:
-        ctx.replace_children("salesTaxRules", "rulesetId", record, rules)
-    return record
+    return ctx.update_with(RULES, "salesTaxRulesets", record, body)
 
 
 def delete_ruleset(ctx: Context, record: dict) -> None:
-    ctx.replace_children("salesTaxRules", "rulesetId", record, [])
-    ctx.remove("salesTaxRulesets", record["id"])
+    ctx.delete_with(RULES, "salesTaxRulesets", record)
 
 
 def tax_rate_for(ctx: Context, product: dict | None, contact: dict | None):
