@@ -78,9 +78,6 @@ class OrgData:
     def organization(self) -> dict:
         return self.tables["organizations"][self.org_id]
 
-    def table(self, plural: str) -> dict[str, dict]:
-        return self.tables[plural]
-
     def insert(self, plural: str, record: dict) -> dict:
         self.tables[plural][record["id"]] = record
         for (res, field), index in self.indices.items():
