@@ -23,6 +23,7 @@ from billy_api.dispatch import Dispatcher
 from .context import SyncContext
 from .errors import RecordFailure
 from .fingerprint import differing_fields, fingerprint, normalize_values
+from .identity import withhold_user_identity
 from .invoices import InvoiceSync
 from .kinds import ContactKind, ContactPersonKind, ProductKind
 from .mapping import MappingError, billy_values, mapping_for, odoo_values, odoo_write_values
@@ -677,6 +678,7 @@ class SyncRun:
         pullable = {line.billy_field for line in lines if line.pulls and line.billy_field in diff}
         subset = {key: value for key, value in flat.items() if key in pullable}
         vals = odoo_write_values(lines, subset, record, self.ctx)
+        vals, withheld = withhold_user_identity(record, vals)
         if vals:
             record.with_context(billy_sync=True).write(vals)
         self._store_link(
@@ -684,7 +686,8 @@ class SyncRun:
         )
         self._count("updated_odoo")
         changed = ", ".join(sorted(pullable))
-        self._line(kind_name, record, flat["id"], "to_odoo", "updated", changed)
+        message = f"{changed}. {withheld}" if withheld else changed
+        self._line(kind_name, record, flat["id"], "to_odoo", "updated", message)
         self._chatter(
             record,
             self.env._("Updated from Billy (%(id)s): %(fields)s.", id=flat["id"], fields=changed),

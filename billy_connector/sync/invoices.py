@@ -15,6 +15,7 @@ from billy_api import INVOICE_TYPE_CREDIT_NOTE, INVOICE_TYPE_INVOICE
 from .errors import RecordFailure
 from .fingerprint import fingerprint
 from .mapping import MappingError
+from .sanitize import clean_values
 
 CENT = Decimal("0.01")
 MOVE_TYPES = {"out_invoice": INVOICE_TYPE_INVOICE, "out_refund": INVOICE_TYPE_CREDIT_NOTE}
@@ -564,7 +565,7 @@ class InvoiceSync:
                 ]
             )
             vals["reversed_entry_id"] = origin.res_id or False
-        move = self.env["account.move"].with_context(billy_sync=True).create(vals)
+        move = self.env["account.move"].with_context(billy_sync=True).create(clean_values(vals))
         if invoice.get("state") == "approved":
             move.with_context(billy_sync=True).action_post()
         link = self.run._link_for(move, "invoice")
