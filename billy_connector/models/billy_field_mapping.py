@@ -121,8 +121,12 @@ class BillyFieldMapping(models.Model):
     # --- validation -----------------------------------------------------------------------
 
     def _billy_may_read(self, field):
-        """Whether the user may read `field`: a mapping pushes its value to Billy as superuser."""
-        return not field.groups or self.env.su or self.env.user.has_groups(field.groups)
+        """Whether the user may read `field`: a mapping pushes its value to Billy as superuser.
+
+        The user, not the environment: constraints run in sudo.
+        """
+        user = self.env.user
+        return not field.groups or user._is_superuser() or user.has_groups(field.groups)
 
     def _incompatibility(self):
         """Why this line is impossible, or None."""

@@ -165,7 +165,7 @@ class ResCompany(models.Model):
             raise AccessError(
                 self.env._(
                     "You are not working in %s: switch to the company first.",
-                    ", ".join(foreign.mapped("name")),
+                    ", ".join(foreign.sudo().mapped("name")),
                 )
             )
 

@@ -42,10 +42,17 @@ class BillyDashboard(models.TransientModel):
     failed_count = fields.Integer(compute="_compute_dashboard")
     changed_count = fields.Integer(compute="_compute_dashboard")
 
-    @api.constrains("company_id")
-    def _check_billy_company(self):
-        # created over RPC with another company's id, it would show and sync that company
-        self.company_id._billy_check_manager()
+    # created over RPC with another company's id, it would show and sync that company
+    @api.model_create_multi
+    def create(self, vals_list):
+        ids = {vals.get("company_id") or self.env.company.id for vals in vals_list}
+        self.env["res.company"].browse(ids - {None, False})._billy_check_manager()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("company_id"):
+            self.env["res.company"].browse(vals["company_id"])._billy_check_manager()
+        return super().write(vals)
 
     @api.depends("company_id")
     def _compute_dashboard(self):

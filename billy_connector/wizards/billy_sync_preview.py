@@ -37,9 +37,17 @@ class BillySyncPreview(models.TransientModel):
     )
     summary = fields.Text(compute="_compute_summary")
 
-    @api.constrains("company_id")
-    def _check_billy_company(self):
-        self.company_id._billy_check_manager()
+    # created over RPC with another company's id, it would show and sync that company
+    @api.model_create_multi
+    def create(self, vals_list):
+        ids = {vals.get("company_id") for vals in vals_list}
+        self.env["res.company"].browse(ids - {None, False})._billy_check_manager()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("company_id"):
+            self.env["res.company"].browse(vals["company_id"])._billy_check_manager()
+        return super().write(vals)
 
     @api.depends(*COUNTERS, "message")
     def _compute_summary(self):
