@@ -199,6 +199,10 @@ class TestAccessAttacks(AttackCase):
                 )
                 self.assertEqual(found.billy_invoice_no, link.billy_invoice_no)
         self.assertEqual(self.as_user(self.invoicer, move).billy_invoice_no, link.billy_invoice_no)
+        with self.assertRaises(AccessError):
+            self.as_user(self.plain, move).action_billy_open_pdf()
+        action = self.as_user(self.invoicer, move).action_billy_open_pdf()
+        self.assertEqual(action["url"], link.billy_pdf_url)
 
     # --- 6. mapping fields, the API URL, what portal users read ------------------------------
 
