@@ -128,6 +128,9 @@ class ResCompany(models.Model):
 
     def write(self, vals):
         self._billy_check_url_writer(vals)
+        if any(name.startswith("billy_") for name in vals):
+            # Billy settings: may edit companies ("Access Rights") is not may manage Billy
+            self._billy_check_manager()
         moved = self.browse()
         if "billy_api_url" in vals and "billy_api_key" not in vals:
             moved = self.filtered(lambda c: c.billy_api_url != vals["billy_api_url"])

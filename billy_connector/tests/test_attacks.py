@@ -238,6 +238,13 @@ class TestAccessAttacks(AttackCase):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 self.as_user(user, self.company).write({"billy_api_url": "https://x.test/v2"})
         self.as_user(rights, self.company).write({"billy_sync_mode": "auto"})
+        rights_only = new_test_user(
+            self.env, login="attack_rights_only", groups="base.group_erp_manager"
+        )
+        with self.assertRaises(AccessError):
+            self.as_user(rights_only, self.company).write({"billy_sync_direction": "odoo_to_billy"})
+        self.as_user(rights_only, self.company).write({"phone": "98123456"})  # the rest is theirs
+        self.assertEqual(self.company.billy_sync_direction, "both")
         admin = new_test_user(self.env, login="attack_admin2", groups="base.group_system")
         company = self.as_user(admin, self.company)
         for url in ("http://billy.attacker.test/v2", "ftp://127.0.0.1/v2", "billy.dk"):
