@@ -243,7 +243,7 @@ class TestAccessAttacks(AttackCase):
         )
         with self.assertRaises(AccessError):
             self.as_user(rights_only, self.company).write({"billy_sync_direction": "odoo_to_billy"})
-        self.as_user(rights_only, self.company).write({"phone": "98123456"})  # the rest is theirs
+        self.as_user(rights_only, self.company).write({"report_footer": "CVR 12345678"})
         self.assertEqual(self.company.billy_sync_direction, "both")
         admin = new_test_user(self.env, login="attack_admin2", groups="base.group_system")
         company = self.as_user(admin, self.company)
