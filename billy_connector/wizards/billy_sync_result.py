@@ -15,7 +15,7 @@ class BillySyncResult(models.TransientModel):
     log_id = fields.Many2one("billy.sync.log", readonly=True)
 
     @api.model
-    def open_for(self, outcomes, log):
+    def _open_for(self, outcomes, log):
         """A popup for a finished run: one line per record, or the run's summary."""
         lines = [f"{name}: {outcome}" for name, outcome in outcomes]
         if log.message:
