@@ -11,7 +11,8 @@ a record (a traceback, a view's context).
 import re
 import sys
 
-RECORD_START = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) ")
+# time, pid, level, database (the test database's name holds "billy": not part of the judging)
+RECORD_START = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) \S+ ")
 ABOUT_US = re.compile(r"billy", re.IGNORECASE)
 
 
@@ -32,12 +33,13 @@ def judge(lines, repo=""):
     for record in records(lines):
         start = RECORD_START.match(record[0])
         level = start["level"] if start else ""
+        text = "".join(record)
         # the repository's own path says nothing about the addon (it may hold "billy")
-        text = "".join(record).replace(repo, "<repo>") if repo else "".join(record)
+        about = text[start.end() if start else 0 :].replace(repo or "\0", "<repo>")
         if level in ("ERROR", "CRITICAL"):
             counted.append(text)
         elif level == "WARNING":
-            (counted if ABOUT_US.search(text) else shown).append(text)
+            (counted if ABOUT_US.search(about) else shown).append(text)
     return counted, shown
 
 
