@@ -63,7 +63,7 @@ fresh=""
 if [ -n "$reset" ] || [ ! -f "$STATE" ] || ! db_exists; then
   fresh=1
   rm -f "$STATE"
-  dropdb --if-exists "$DB"
+  PGOPTIONS="--client-min-messages=warning" dropdb --if-exists "$DB"
   rm -rf "$VAR/odoo/filestore/$DB"
 fi
 

@@ -27,10 +27,9 @@ done
 find_odoo_python $fetch
 
 say "Dependencies (for $PY)"
-pip_install -r requirements-dev.txt
 install_billy_api
-[ -z "$HAVE_ODOO" ] || pip_install pytest-odoo
-echo "installed: requirements-dev.txt, billy-api${HAVE_ODOO:+, pytest-odoo}"
+pip_install -r requirements-dev.txt ${HAVE_ODOO:+pytest-odoo}
+echo "installed: billy-api and its dependencies, requirements-dev.txt${HAVE_ODOO:+, pytest-odoo}"
 
 say "ruff"
 "$PY" -m ruff check .
