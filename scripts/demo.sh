@@ -23,6 +23,7 @@ TOKEN=demo-token
 ORGANIZATION="Nordisk Demo ApS"
 VAR="$REPO/var/demo"
 STATE="$VAR/billy-sandbox.json"
+READY="$VAR/$DB.ready"  # the database was made and connected to the sandbox to the end
 
 reset=""
 for arg in "$@"; do
@@ -60,9 +61,9 @@ port_free "$SANDBOX_PORT" || die "port $SANDBOX_PORT is taken: stop what uses it
 mkdir -p "$VAR"
 db_exists() { psql -d postgres -XtAc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; }
 fresh=""
-if [ -n "$reset" ] || [ ! -f "$STATE" ] || ! db_exists; then
+if [ -n "$reset" ] || [ ! -f "$STATE" ] || [ ! -f "$READY" ] || ! db_exists; then
   fresh=1
-  rm -f "$STATE"
+  rm -f "$STATE" "$READY"
   PGOPTIONS="--client-min-messages=warning" dropdb --if-exists "$DB"
   rm -rf "$VAR/odoo/filestore/$DB"
 fi
@@ -115,6 +116,7 @@ say "Odoo 19: connect the company to the sandbox"
 BILLY_DEMO_URL="$SANDBOX_URL" BILLY_DEMO_TOKEN="$TOKEN" BILLY_DEMO_FRESH="$fresh" \
   odoo_shell --log-level=warn <scripts/demo_configure.py 2>"$VAR/configure.log" || {
     tail -40 "$VAR/configure.log"; die "configuring the demo failed (log: var/demo/configure.log)"; }
+touch "$READY"
 
 say "Odoo 19: starting on 127.0.0.1:$PORT (log: var/demo/odoo.log)"
 # a subshell that execs Odoo, so that $! is Odoo's own pid

@@ -28,9 +28,11 @@ odoo_serie_of() {
 pip_install() {
   mkdir -p "$VAR_DIR/logs"
   local log="$VAR_DIR/logs/pip.log"
+  "$PY" -m pip --version >/dev/null 2>&1 ||
+    die "$PY has no pip: install it (apt-get install python3-pip) or use a virtualenv's python"
   if ! "$PY" -m pip install -q --no-warn-script-location "$@" >"$log" 2>&1; then
     grep -E "^(ERROR|error)" "$log" | tail -5 >&2 || true
-    die "pip could not install $* for $PY (no network? full log: var/logs/pip.log)"
+    die "pip could not install $* for $PY (no network? the full log: var/logs/pip.log)"
   fi
 }
 
