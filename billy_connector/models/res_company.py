@@ -80,6 +80,13 @@ class ResCompany(models.Model):
         help="How many requests a bulk sync sends to Billy at the same time. More is faster "
         "for large books; Billy publishes no rate limit, so keep it modest.",
     )
+    billy_bulk_size = fields.Integer(
+        string="Billy records per bulk save",
+        default=1000,
+        help="A bulk sync creates and updates contacts, contact persons and products in Billy "
+        "this many at a time (one request each batch, at most 1,000). 0 or 1: one request per "
+        "record.",
+    )
     billy_connection_state = fields.Selection(
         [("unknown", "Not tested"), ("ok", "Connected"), ("failed", "Failed")],
         default="unknown",
@@ -89,6 +96,11 @@ class ResCompany(models.Model):
     billy_connection_message = fields.Char(copy=False)
     billy_organization_id = fields.Char(string="Billy organization id", copy=False)
     billy_organization_name = fields.Char(copy=False)
+
+    _billy_bulk_size_range = models.Constraint(
+        "CHECK(billy_bulk_size >= 0 AND billy_bulk_size <= 1000)",
+        "Billy takes 0 to 1,000 records per bulk save.",
+    )
 
     def write(self, vals):
         mapping = self.env["billy.field.mapping"]
