@@ -123,7 +123,13 @@ class ContactKind(RecordKind):
 
     def __init__(self, ctx):
         super().__init__(ctx)
-        self.company_persons = []  # contact persons of company contacts, for the next kind
+        # id → contact person of a company contact, for the next kind; by id, as a contact is
+        # flattened again from Billy's answer when it is written
+        self._company_persons = {}
+
+    @property
+    def company_persons(self):
+        return list(self._company_persons.values())
 
     def odoo_domain(self):
         return [
@@ -155,7 +161,7 @@ class ContactKind(RecordKind):
             flat["email"] = primary.get("email")
             flat["_sub_id"] = primary.get("id")
         else:
-            self.company_persons.extend(persons)
+            self._company_persons.update((person.get("id"), person) for person in persons)
         return flat
 
     def billy_kind_of(self, flat):
