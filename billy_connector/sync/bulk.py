@@ -90,10 +90,10 @@ class Bulk:
             self._batches.clear()
             self._redo.clear()
 
-    def create(self, handler, kind, record, link, body, on_answer):
+    def add_create(self, handler, kind, record, link, body, on_answer):
         self._add(Item(handler, kind, record, link, body, on_answer))
 
-    def update(self, handler, kind, record, link, billy_id, body, flat, on_answer, single):
+    def add_update(self, handler, kind, record, link, billy_id, body, flat, on_answer, single):
         self._add(Item(handler, kind, record, link, body, on_answer, billy_id, flat, single))
 
     def _add(self, item):

@@ -32,7 +32,7 @@ class Push:
         bulk = run.bulk
         body = bulk.takes(handler) and handler.update_body(record, lines, odoo_vals, fields, flat)
         if body:
-            bulk.update(handler, kind, record, link, billy_id, body, flat, on_answer, request)
+            bulk.add_update(handler, kind, record, link, billy_id, body, flat, on_answer, request)
         else:
             run.guard.send(record, kind, request, on_answer, link)
 
@@ -50,7 +50,7 @@ class Push:
 
         if run.bulk.takes(handler):
             body = handler.create_body(record, lines, values)
-            run.bulk.create(handler, kind, record, link, body, on_answer)
+            run.bulk.add_create(handler, kind, record, link, body, on_answer)
         else:
             request = handler.create_request(record, lines, values)
             run.guard.send(record, kind, request, on_answer, link)
