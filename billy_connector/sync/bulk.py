@@ -59,7 +59,6 @@ class Bulk:
 
     def __init__(self, run):
         self.run = run
-        self.env = run.env
         self.size = 0  # records per bulk save (company.billy_bulk_size); 0 or 1: off
         self.refused = False  # Billy refused a bulk save: one request a record from then on
         self.proven = False  # a bulk save of this run went through
