@@ -70,6 +70,12 @@ def probe_invoices(session, report, contact_id, product_id):
     )
     attempt(
         report,
+        "invoice-update",
+        "PUT of a draft invoice's header (no lines) accepted?",
+        lambda check: _header_update(session, check, invoice_id),
+    )
+    attempt(
+        report,
         "lines-on-update",
         "PUT a draft invoice with lines replaces them?",
         lambda check: _lines_on_update(session, check, invoice_id, product_id),
@@ -146,6 +152,16 @@ def _download_url(session, check, invoice_id, contact_id):
         "rotating-download-url",
         f"{len(urls)} reads (2 single, {len(urls) - 2} list), {len(distinct)} distinct URL(s)",
     )
+
+
+def _header_update(session, check, invoice_id):
+    message = f"{session.prefix} (updated)"
+    record, _ = session.update("invoices", invoice_id, {"contactMessage": message})
+    stored = session.get("invoices", invoice_id).get("contactMessage")
+    check.status = OK if stored == message else INFO
+    check.outcome = "stored" if stored == message else f"read back {stored!r}"
+    if record is None:
+        check.outcome += "; the answer had no invoice"
 
 
 def _lines_on_update(session, check, invoice_id, product_id):

@@ -1,12 +1,12 @@
 """One probe run: read the organization, make the probe records, check, and clean up."""
 
-from billy_api import BillyClient
+from billy_api import BillyClient, BillyError
 
 from .bookings import probe_bookings, skip_bookings
 from .contacts import probe_contacts
 from .invoices import make_product, probe_invoices
-from .report import ProbeReport
-from .session import ProbeSession
+from .report import ERROR, Check, ProbeReport
+from .session import ProbeSession, ProbeStepError
 from .steps import attempt, verdict
 
 
@@ -23,6 +23,11 @@ def run_probe(client, allow_bookings=False, today=None):
     session = ProbeSession(client, organization, today=today)
     try:
         _probe(session, report, allow_bookings)
+    except (BillyError, ProbeStepError) as exc:
+        # A record every later step needs could not be made: stop, report, clean up.
+        stopped = Check(name="stopped", fact="the probe ran to the end?", status=ERROR)
+        stopped.outcome = f"stopped early: {exc}"
+        report.add(stopped)
     finally:
         session.cleanup(report)
     return report
