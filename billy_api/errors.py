@@ -30,6 +30,12 @@ def _format_seconds(seconds):
     return f"{float(seconds):g} s"
 
 
+def _format_bytes(size):
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):g} MB"
+    return f"{size} bytes"
+
+
 class BillyError(Exception):
     """Base class of every error of the Billy client.
 
@@ -239,11 +245,15 @@ class BillyConnectionError(BillyError):
 
 
 class BillyTimeoutError(BillyConnectionError):
-    """Billy did not connect or answer in time; ``timeout`` is the limit in seconds."""
+    """Billy did not connect or answer in time; ``timeout`` is the limit in seconds.
+
+    ``phase``: "connect" (no connection in time), "read" (no byte in time) or "deadline" (the
+    whole call, its answer and retries included, did not end in time).
+    """
 
     def __init__(self, *args, timeout=None, phase="read", **kwargs):
         self.timeout = timeout
-        self.phase = phase  # "connect" or "read"
+        self.phase = phase
         super().__init__(*args, **kwargs)
 
     @property
@@ -252,6 +262,8 @@ class BillyTimeoutError(BillyConnectionError):
         within = f" within {_format_seconds(self.timeout)}" if self.timeout is not None else ""
         if self.phase == "connect":
             text = f"Could not connect to Billy{within}{where}."
+        elif self.phase == "deadline":
+            text = f"Billy did not finish answering{within}{where}; the call was stopped."
         else:
             text = f"Billy did not answer{within}{where}."
         if self.maybe_applied:
@@ -267,6 +279,23 @@ class BillyMalformedResponseError(BillyError):
     @property
     def user_message(self):
         text = super().user_message
+        if self.maybe_applied:
+            text += " The change may have been saved in Billy; check Billy before trying again."
+        return text
+
+
+class BillyResponseTooLargeError(BillyMalformedResponseError):
+    """Billy's answer was larger than the client's ``max_answer_bytes``; it was not read."""
+
+    def __init__(self, *args, limit=None, **kwargs):
+        self.limit = limit
+        super().__init__(*args, **kwargs)
+
+    @property
+    def user_message(self):
+        where = f" ({self.method} {self.path})" if self.method and self.path else ""
+        size = f" of {_format_bytes(self.limit)}" if self.limit else ""
+        text = f"Billy sent an answer larger than the limit{size}{where}; it was not read."
         if self.maybe_applied:
             text += " The change may have been saved in Billy; check Billy before trying again."
         return text

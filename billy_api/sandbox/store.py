@@ -60,7 +60,7 @@ def new_id() -> str:
 
 
 def now_str() -> str:
-    """A Billy datetime: ``YYYY-MM-DDTHH:MM:SS``, UTC, no offset (spec §5, UNCONFIRMED zone)."""
+    """A Billy datetime: ``YYYY-MM-DDTHH:MM:SS``, UTC, no offset (UNCONFIRMED zone)."""
     return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
 
 
