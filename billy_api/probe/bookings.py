@@ -7,8 +7,10 @@ Billy, named with the probe's prefix.
 
 from decimal import Decimal
 
+from billy_api import BillyError
+
 from .report import INFO, OK, SKIPPED, Check
-from .steps import attempt
+from .steps import attempt, described
 
 
 def skip_bookings(report):
@@ -53,11 +55,16 @@ def _amounts(session, invoice_id):
 
 def _late_fee(session, check, invoice_id):
     gross, before = _amounts(session, invoice_id)
-    fee, _ = session.create(
-        "invoiceLateFees",
-        {"invoiceId": invoice_id, "entryDate": session.today, "flatFee": 1, "percentageFee": 0},
-        f"late fee on {session.prefix}",
-    )
+    try:
+        fee, _ = session.create(
+            "invoiceLateFees",
+            {"invoiceId": invoice_id, "entryDate": session.today, "flatFee": 1, "percentageFee": 0},
+            f"late fee on {session.prefix}",
+        )
+    except BillyError as exc:
+        check.status = INFO
+        check.outcome = f"no late fee could be added: {described(exc)}"
+        return
     _, after = _amounts(session, invoice_id)
     session.update("invoiceLateFees", fee["id"], {"isVoided": True})
     session.forget("invoiceLateFees", fee["id"])
