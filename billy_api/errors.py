@@ -9,6 +9,7 @@ No error ever holds the access token: the client redacts it before an error is b
 from .resources import SINGULAR, singular
 
 _MAX_MESSAGE_CHARS = 500
+MAYBE_SAVED = " The change may have been saved in Billy; check Billy before trying again."
 
 
 def _sentence(text):
@@ -69,6 +70,14 @@ class BillyError(Exception):
         super().__init__(self.user_message)
 
     # -- message building -------------------------------------------------------------------
+    def _call(self):
+        """``" (GET /contacts)"`` when the call is known, else ``""``."""
+        return f" ({self.method} {self.path})" if self.method and self.path else ""
+
+    def _with_note(self, text):
+        """``text`` followed by the warning that a write may have been saved, if it may."""
+        return text + MAYBE_SAVED if self.maybe_applied else text
+
     def _where(self):
         """``"GET /contacts, HTTP 404, RECORD_NOT_FOUND"`` — the parts that are known."""
         parts = []
@@ -147,8 +156,11 @@ class BillyValidationError(BillyError):
     """422, or 400 ``INVALID_RECORD``: Billy rejected the record.
 
     ``validation_errors`` is Billy's map ``{<root name or _clientId>: {"message": ...,
-    "attributes": {<wire field>: <message>}}}``.
+    "attributes": {<wire field>: <message>}}}``. After a bulk save, ``indexes`` are the
+    positions of the refused records in the list sent.
     """
+
+    indexes = ()
 
     def _record_name(self, key):
         # Keys are either the record's root name ("contact") or a client id; fall back to the
@@ -230,11 +242,10 @@ class BillyConnectionError(BillyError):
 
     @property
     def user_message(self):
-        where = f" ({self.method} {self.path})" if self.method and self.path else ""
+        where = self._call()
         if self.maybe_applied:
-            text = (
-                f"The connection to Billy was lost after the request was sent{where}. "
-                "The change may have been saved in Billy; check Billy before trying again."
+            text = self._with_note(
+                f"The connection to Billy was lost after the request was sent{where}."
             )
         else:
             text = f"Could not connect to Billy{where}"
@@ -258,7 +269,7 @@ class BillyTimeoutError(BillyConnectionError):
 
     @property
     def user_message(self):
-        where = f" ({self.method} {self.path})" if self.method and self.path else ""
+        where = self._call()
         within = f" within {_format_seconds(self.timeout)}" if self.timeout is not None else ""
         if self.phase == "connect":
             text = f"Could not connect to Billy{within}{where}."
@@ -266,9 +277,7 @@ class BillyTimeoutError(BillyConnectionError):
             text = f"Billy did not finish answering{within}{where}; the call was stopped."
         else:
             text = f"Billy did not answer{within}{where}."
-        if self.maybe_applied:
-            text += " The change may have been saved in Billy; check Billy before trying again."
-        return text
+        return self._with_note(text)
 
 
 class BillyMalformedResponseError(BillyError):
@@ -278,10 +287,7 @@ class BillyMalformedResponseError(BillyError):
 
     @property
     def user_message(self):
-        text = super().user_message
-        if self.maybe_applied:
-            text += " The change may have been saved in Billy; check Billy before trying again."
-        return text
+        return self._with_note(super().user_message)
 
 
 class BillyResponseTooLargeError(BillyMalformedResponseError):
@@ -293,12 +299,10 @@ class BillyResponseTooLargeError(BillyMalformedResponseError):
 
     @property
     def user_message(self):
-        where = f" ({self.method} {self.path})" if self.method and self.path else ""
         size = f" of {_format_bytes(self.limit)}" if self.limit else ""
-        text = f"Billy sent an answer larger than the limit{size}{where}; it was not read."
-        if self.maybe_applied:
-            text += " The change may have been saved in Billy; check Billy before trying again."
-        return text
+        return self._with_note(
+            f"Billy sent an answer larger than the limit{size}{self._call()}; it was not read."
+        )
 
 
 class BillyRequestError(BillyError):

@@ -281,7 +281,8 @@ def test_unlisted_resource_uses_its_singular_envelope(rsps):
 
 def test_package_exports():
     assert INVOICE_TYPE_INVOICE == "invoice"
-    assert INVOICE_TYPE_CREDIT_NOTE == "credit_note"
+    assert INVOICE_TYPE_CREDIT_NOTE == "creditNote"
+    assert billy_api.CREDIT_NOTE_TYPES == ("creditNote", "credit_note")
     for name in billy_api.__all__:
         assert hasattr(billy_api, name)
     assert "BillyClient" in billy_api.__all__
