@@ -35,23 +35,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", choices=SEEDS, default="danish")
     parser.add_argument("--state-file", help="keep the state in this JSON file between runs")
     parser.add_argument("--latency-ms", type=int, default=0, help="delay every /v2 request")
-    parser.add_argument(
-        "--quirk",
-        action="append",
-        default=[],
-        choices=sorted(QUIRKS),
-        metavar="NAME",
-        help="switch a quirk on (repeatable): " + ", ".join(sorted(QUIRKS)),
+    switches = (
+        ("--quirk", "switch a quirk on (repeatable): " + ", ".join(sorted(QUIRKS))),
+        (
+            "--without-quirk",
+            "switch a quirk off (repeatable), e.g. one on by default: "
+            + ", ".join(sorted(DEFAULT_QUIRKS)),
+        ),
     )
-    parser.add_argument(
-        "--without-quirk",
-        action="append",
-        default=[],
-        choices=sorted(QUIRKS),
-        metavar="NAME",
-        help="switch a quirk off (repeatable), e.g. one on by default: "
-        + ", ".join(sorted(DEFAULT_QUIRKS)),
-    )
+    for flag, text in switches:
+        parser.add_argument(
+            flag, action="append", default=[], choices=sorted(QUIRKS), metavar="NAME", help=text
+        )
     return parser
 
 

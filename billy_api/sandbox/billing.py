@@ -14,11 +14,13 @@ import calendar
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 DIVISION_PLACES = Decimal(10) ** -20  # bignumber.js DECIMAL_PLACES
+# Products and sums of amounts and rates stay exact, as in bignumber.js.
+EXACT = Context(prec=60, rounding=ROUND_HALF_UP)
 
 
 def dec(value) -> Decimal:
@@ -66,14 +68,12 @@ class InvoiceTotal:
 
 def reverse_rate(rate: Decimal) -> Decimal:
     """rate / (1 + rate): the share of a gross amount that is tax, to 20 decimals."""
-    with localcontext() as context:
-        context.prec = 60
+    with localcontext(EXACT):
         return (rate / (1 + rate)).quantize(DIVISION_PLACES, rounding=ROUND_HALF_UP)
 
 
 def line_total(line: LineInput, tax_mode: str) -> LineTotal:
-    with localcontext() as context:
-        context.prec = 60  # products of amounts and rates stay exact, as in bignumber.js
+    with localcontext(EXACT):
         line_amount = round2(dec(line.quantity) * dec(line.unit_price))
         if line.discount_mode == "percent" and line.discount_value is not None:
             # The API's discountValue 10 means 10 %; the calculator works with the fraction.
@@ -95,8 +95,7 @@ def line_total(line: LineInput, tax_mode: str) -> LineTotal:
 
 def invoice_total(lines: Iterable[LineInput], tax_mode: str) -> InvoiceTotal:
     results = [line_total(line, tax_mode) for line in lines]
-    with localcontext() as context:
-        context.prec = 60  # the unrounded line taxes add up exactly
+    with localcontext(EXACT):
         total = sum((r.amount for r in results), ZERO)
         tax = round2(sum((r.tax for r in results), ZERO))
     if tax_mode == "incl":
