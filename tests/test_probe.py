@@ -86,10 +86,8 @@ def test_probe_facts_on_the_documented_sandbox():
         assert checks[name].status == OK, (name, checks[name].outcome)
     assert checks["credit-note-type"].outcome.startswith("creditNote accepted")
     assert checks["contact-persons-unfiltered"].outcome.startswith("refused: HTTP 400")
-    # The sandbox adds late fees only through its control endpoint (POST /invoiceLateFees is 405):
-    # the probe says so; against a Billy that takes the fee it reports the balance.
     fee = checks["late-fees-in-balance"]
-    assert fee.status == OK or fee.outcome.startswith("no late fee could be added: HTTP 405")
+    assert fee.status == OK and "1.25 → 2.25 with a fee of 1 → 1.25" in fee.outcome, fee.outcome
     # Drafts deleted; what Billy keeps (contact a has approved invoices) is archived; only the
     # two approved documents stay, and the report says so.
     assert all(c.get("isArchived") for c in left["contacts"] + left["products"]), left
