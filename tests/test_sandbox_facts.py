@@ -100,6 +100,34 @@ def test_late_fees_raise_the_balance_not_the_gross_amount(api, setup, sandbox):
     assert api.control("POST", "/invoices/nope/late-fee", json={"amount": 1}).status_code == 404
 
 
+def test_late_fees_through_the_api_are_voided_not_deleted(api, setup):
+    contact, product = setup
+    invoice = api.invoice(contact["id"], lines(product, 800), state="approved")
+    fee = api.post(
+        "/invoiceLateFees",
+        json={"invoiceLateFee": {"invoiceId": invoice["id"], "flatFee": 1, "percentageFee": 2}},
+    ).json()
+    assert fee["invoiceLateFees"][0]["amount"] == 21  # 1 + 2 % of 1000
+    assert fee["invoices"][0]["balance"] == 1021 and fee["invoices"][0]["grossAmount"] == 1000
+    fee_id = fee["invoiceLateFees"][0]["id"]
+    voided = api.update("invoiceLateFees", "invoiceLateFee", fee_id, {"isVoided": True})
+    assert voided["invoices"][0]["balance"] == 1000
+    assert (
+        api.put(
+            f"/invoiceLateFees/{fee_id}", json={"invoiceLateFee": {"isVoided": False}}
+        ).status_code
+        == 422
+    )
+    assert api.delete(f"/invoiceLateFees/{fee_id}").status_code == 405
+    draft = api.invoice(contact["id"], lines(product))
+    refused = api.post(
+        "/invoiceLateFees", json={"invoiceLateFee": {"invoiceId": draft["id"], "flatFee": 5}}
+    )
+    assert "invoiceId" in refused.json()["validationErrors"]["invoiceLateFee"]["attributes"]
+    nothing = api.post("/invoiceLateFees", json={"invoiceLateFee": {"invoiceId": invoice["id"]}})
+    assert nothing.status_code == 422
+
+
 def test_voided_invoices_keep_their_balance_and_have_no_due_date(api, setup, sandbox):
     contact, product = setup
     invoice = api.invoice(contact["id"], lines(product, 1000), state="approved")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from billy_api.resources import CREDIT_NOTE_TYPES, INVOICE_TYPE_CREDIT_NOTE
 
-from .. import billing
-from ..store import now_str, today
+from ..store import now_str
 from .fields import clean
 from .invoice_lines import embedded_lines, replace_lines
 from .records import Context
-from .specs import INVOICE_LATE_FEES, INVOICES
+from .specs import INVOICES
 from .totals import (
     download_path,
     invoice_lines,
@@ -210,17 +209,4 @@ def void_invoice(ctx: Context, record: dict) -> None:
     record["state"] = "voided"
     record["dueDate"] = None
     void_modifiers(ctx, f"invoice:{record['id']}")
-    refresh_balance(ctx, record)
-
-
-def add_late_fee(ctx: Context, record: dict, amount) -> None:
-    """A late fee of ``amount`` on an approved invoice: its balance rises, grossAmount stays."""
-    if record["state"] != "approved":
-        raise refusal("invoice", "Late fees can only be added to approved invoices.")
-    fee = ctx.new_record(
-        INVOICE_LATE_FEES,
-        {"invoiceId": record["id"], "entryDate": today(), "flatFee": billing.money(amount)},
-    )
-    fee["amount"] = billing.money(amount)
-    ctx.insert("invoiceLateFees", fee)
     refresh_balance(ctx, record)

@@ -330,11 +330,19 @@ BALANCE_MODIFIERS = Spec(
 )
 
 # A late fee on an approved invoice (LIVE2023 in docs/billy_api_contract.md shows invoices with
-# embedded lateFees); only the control call POST /_sandbox/invoices/<id>/late-fee adds one.
+# embedded lateFees: flatFee 25, ...).
 INVOICE_LATE_FEES = Spec(
     "invoiceLateFees",
-    {"invoiceId": text(), "entryDate": date(), "flatFee": number(), "isVoided": boolean(False)},
+    {
+        "invoiceId": text(),
+        "entryDate": date(),
+        "flatFee": number(0),
+        "percentageFee": number(0),  # percent of the invoice's grossAmount (UNCONFIRMED)
+        "isVoided": boolean(False),
+    },
     readonly={"amount": 0.0},
+    immutable=("invoiceId",),
+    refs={"invoiceId": "invoices"},
     child=True,
 )
 

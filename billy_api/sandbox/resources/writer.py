@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import contacts, invoice_lines, invoices, payments, products, reference
+from . import contacts, invoice_lines, invoices, late_fees, payments, products, reference
 from .records import Context
 from .specs import SPECS
 from .validation import refusal
@@ -68,7 +68,7 @@ HANDLERS: dict[str, Handlers] = {
     ),
     "bankPayments": Handlers(payments.create_payment, payments.update_payment),
     "balanceModifiers": Handlers(),
-    "invoiceLateFees": Handlers(),
+    "invoiceLateFees": Handlers(late_fees.create_fee, late_fees.update_fee),
     "cities": Handlers(),
     "currencies": Handlers(),
     "countries": Handlers(),
@@ -120,4 +120,4 @@ class Writer(Context):
         invoices.void_invoice(self, invoice)
 
     def add_late_fee(self, invoice: dict, amount) -> None:
-        invoices.add_late_fee(self, invoice, amount)
+        late_fees.add_late_fee(self, invoice, amount)
