@@ -9,6 +9,7 @@ the status kept by invoice_status, Billy's invoices pulled by invoice_pull.
 
 from .errors import RecordFailure
 from .fingerprint import fingerprint
+from .invoice_money import INVOICE_INCLUDE
 from .invoice_payload import MOVE_TYPES, InvoicePayload
 from .invoice_pull import InvoicePull
 from .invoice_status import InvoiceStatus, status_of
@@ -50,7 +51,7 @@ class InvoiceSync:
         existing = set(moves.browse(list(res_ids.values())).exists().ids)
         prefix = self.payloads.external_prefix()
         by_external_id, unlinked = {}, []
-        for page in run.ctx.client.iter_pages("invoices"):
+        for page in run.ctx.client.iter_pages("invoices", include=INVOICE_INCLUDE):
             pairs = []
             for invoice in page.records:
                 if invoice["id"] in link_ids:
@@ -131,7 +132,7 @@ class InvoiceSync:
         run = self.run
         link = run.links.of(move, INVOICE)
         if link.billy_id:
-            invoice = run.ctx.client.get("invoices", link.billy_id)
+            invoice = run.ctx.client.get("invoices", link.billy_id, include=INVOICE_INCLUDE)
             self._linked(move, link, invoice)
             run.journal.outcome(move, self.env._("Billy status refreshed"))
         elif move.state != "posted":
@@ -149,7 +150,7 @@ class InvoiceSync:
         external_id = self.payloads.external_id(move)
         params = {"externalId": external_id, "pageSize": 100}
         # Billy may ignore a filter: the answer is checked before it is trusted
-        for invoice in self.run.ctx.client.list("invoices", params=params):
+        for invoice in self.run.ctx.client.list("invoices", params=params, include=INVOICE_INCLUDE):
             if invoice.get("externalId") == external_id:
                 return invoice
         return None
@@ -161,7 +162,7 @@ class InvoiceSync:
         link = run.links.of(move, INVOICE)
         payload = self.payloads.payload(move)
         if known is None and link.billy_id:
-            known = run.ctx.client.get("invoices", link.billy_id)
+            known = run.ctx.client.get("invoices", link.billy_id, include=INVOICE_INCLUDE)
         if known and known.get("state") != "draft":
             raise RecordFailure(
                 self.env._(
