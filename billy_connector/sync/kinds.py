@@ -112,6 +112,10 @@ class ContactKind(RecordKind):
 
     def flatten(self, contact):
         flat = dict(contact)
+        if contact.get("cityId") and not contact.get("cityText"):
+            # a Danish contact may name its city by cityId only (fact F5 of
+            # docs/billy_api_contract.md): its city is not known here, so it is not pulled
+            flat.pop("cityText", None)
         persons = contact.get("contactPersons") or []
         if contact.get("type") == "person":
             primary = next(
@@ -154,6 +158,9 @@ class ContactKind(RecordKind):
         def request():
             result = client.create("contacts", body)
             contact = dict(result.record)
+            if body.get("contactPersons") and "contactPersons" not in result.changed:
+                # an answer without the child records (quirk singular-root): read them
+                return client.get("contacts", contact["id"], include=self.include)
             contact["contactPersons"] = result.changed.get("contactPersons", [])
             return contact
 
@@ -290,25 +297,29 @@ class ProductKind(RecordKind):
             body["prices"] = self._prices(body.pop("unitPrice"), flat)
         return body
 
-    def _with_prices(self, result):
+    def _with_prices(self, client, result, sent_prices):
         product = dict(result.record)
         prices = result.changed.get("productPrices")
         if prices is not None:
             product["prices"] = [p for p in prices if p.get("productId") == product.get("id")]
+        elif sent_prices:
+            # an answer without the child records (quirk singular-root): read them
+            return client.get("products", product["id"], include=self.include)
         return product
 
     def create_request(self, product, lines, values):
         body = self._body(lines, values)
         body["organizationId"] = _organization_id(self.ctx)
         client = self.ctx.client
-        return lambda: self._with_prices(client.create("products", body))
+        return lambda: self._with_prices(client, client.create("products", body), True)
 
     def update_request(self, product, lines, values, fields, flat, billy_id):
         body = self._body(lines, values, fields, flat)
         client = self.ctx.client
 
         def request():
-            record = self._with_prices(client.update("products", billy_id, body))
+            result = client.update("products", billy_id, body)
+            record = self._with_prices(client, result, "prices" in body)
             record.setdefault("prices", flat.get("prices"))
             return record
 
