@@ -104,7 +104,7 @@ class TestInvoices(InvoiceCase):
         self.sync()
         for credit_note in full | partial:
             billy = self.assert_totals_match(credit_note)
-            self.assertEqual(billy["type"], "credit_note")
+            self.assertEqual(billy["type"], "creditNote")
             self.assertEqual(billy["creditedInvoiceId"], move.billy_id)
         self.assertEqual(self.billy_invoice(partial)["grossAmount"], 125.0)
 

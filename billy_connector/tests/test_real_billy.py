@@ -46,7 +46,6 @@ class TestRealBilly(InvoiceCase):
         )
         credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
         if amount is not None:
-            credit_note.button_draft()
             credit_note.invoice_line_ids[0].price_unit = amount
         credit_note.action_post()
         return credit_note
@@ -91,7 +90,7 @@ class TestRealBilly(InvoiceCase):
 
     def test_rotating_download_urls_are_no_change(self):
         # fact F3: every read hands out another downloadUrl
-        self.assertIn("rotating-download-url", self.sandbox.quirks())
+        self.assertIn("rotating-download-url", self.sandbox.quirks)
         moves = self.invoice([self.line(2, 300.0)]) | self.invoice([self.line(1, 80.0)])
         self.sync()
         urls = {self.billy_invoice(moves[0])["downloadUrl"] for _ in range(2)}
