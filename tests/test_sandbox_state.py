@@ -78,7 +78,7 @@ def test_demo_seed_has_something_to_show():
         assert {i["state"] for i in records} == {"approved", "draft"}
         assert any(i["isPaid"] for i in records)
         assert any(i["state"] == "approved" and not i["isPaid"] for i in records)
-        credit_notes = [i for i in records if i["type"] == "credit_note"]
+        credit_notes = [i for i in records if i["type"] == "creditNote"]
         assert credit_notes and all(c["creditedInvoiceId"] for c in credit_notes)
 
 

@@ -34,6 +34,7 @@ INDEXED = (
     ("invoices", "contactId"),
     ("balanceModifiers", "subjectReference"),
     ("balanceModifiers", "modifierReference"),
+    ("invoiceLateFees", "invoiceId"),
 )
 
 ORG_RESOURCES = (
@@ -50,8 +51,9 @@ ORG_RESOURCES = (
     "accounts",
     "bankPayments",
     "balanceModifiers",
+    "invoiceLateFees",
 )
-GLOBAL_RESOURCES = ("currencies", "countries")
+GLOBAL_RESOURCES = ("currencies", "countries", "cities")
 
 
 def new_id() -> str:
@@ -62,6 +64,10 @@ def new_id() -> str:
 def now_str() -> str:
     """A Billy datetime: ``YYYY-MM-DDTHH:MM:SS``, UTC, no offset (UNCONFIRMED zone)."""
     return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def today() -> str:
+    return datetime.date.today().isoformat()
 
 
 class OrgData:
