@@ -76,3 +76,21 @@ def test_line_amount_and_discount_before_and_after():
 def test_half_up_is_away_from_zero_for_negative_amounts():
     assert billing.round2(Decimal("-0.005")) == Decimal("-0.01")
     assert totals("excl", line(-1, 0.125)) == (-0.13, 0, -0.13)
+
+
+@pytest.mark.parametrize(
+    ("tax_mode", "expected"),
+    [("excl", (269.86, 67.47, 337.33)), ("incl", (215.89, 53.97, 269.86))],
+)
+def test_sandbox_invoices_round_as_the_calculator(api, tax_mode, expected):
+    # the calculator rounds the discount, not the discounted amount: 299.85 - 29.99 = 269.86
+    product = api.product()
+    line = {
+        "productId": product["id"],
+        "quantity": 3,
+        "unitPrice": 99.95,
+        "discountMode": "percent",
+        "discountValue": 10,
+    }
+    invoice = api.invoice(api.contact()["id"], [line], taxMode=tax_mode)
+    assert (invoice["amount"], invoice["tax"], invoice["grossAmount"]) == expected

@@ -105,6 +105,24 @@ def test_state_file_round_trip(tmp_path):
     assert not list(tmp_path.glob(".sandbox-state-*"))  # no temporary file left behind
 
 
+def test_a_state_file_of_an_older_sandbox_is_brought_up_to_date(tmp_path):
+    state = tmp_path / "state.json"
+    with SandboxServer(tokens={"tok": "Gammel ApS"}, state_file=str(state), seed="demo"):
+        pass
+    data = json.loads(state.read_text())
+    # as an older sandbox wrote it: credit notes as "credit_note", no cities
+    del data["reference"]["cities"]
+    for tables in data["organizations"].values():
+        for invoice in tables["invoices"]:
+            if invoice["type"] == "creditNote":
+                invoice["type"] = "credit_note"
+    state.write_text(json.dumps(data))
+    with SandboxServer(tokens={"tok": "Gammel ApS"}, state_file=str(state)) as server:
+        types = {invoice["type"] for invoice in server.store.records("invoices", "tok")}
+        assert types == {"invoice", "creditNote"}
+        assert server.store.get("cities", "dk_aalborg")["name"] == "Aalborg"
+
+
 def test_cli_prints_the_url_first_and_serves(tmp_path):
     process = subprocess.Popen(
         [

@@ -60,9 +60,11 @@ class SandboxServer:
             latency_ms=latency_ms,
             quirks=Quirks(quirks, without_quirks),
         )
-        loaded = bool(state_file) and self.store.load(state_file)
-        if not loaded:
-            seeding.seed_reference(self.store)
+        if state_file:
+            self.store.load(state_file)
+        # Reference data is the sandbox's own, fixed: a state file of an older sandbox gets
+        # what it lacks (cities).
+        seeding.seed_reference(self.store)
         for token, name in (tokens if tokens is not None else DEFAULT_TOKENS).items():
             self.app.add_token(token, name)
         self._server = None

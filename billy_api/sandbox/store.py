@@ -24,6 +24,8 @@ import os
 import tempfile
 import threading
 
+from billy_api.resources import CREDIT_NOTE_TYPES, INVOICE_TYPE_CREDIT_NOTE
+
 # Child indices kept for fast has-many look-ups, filters and cascades: (plural, field).
 INDEXED = (
     ("invoiceLines", "invoiceId"),
@@ -119,6 +121,10 @@ class OrgData:
             if plural in org.tables:
                 for record in records:
                     org.insert(plural, record)
+        for invoice in org.tables["invoices"].values():
+            # a state file of an older sandbox has credit notes as "credit_note"
+            if invoice.get("type") in CREDIT_NOTE_TYPES:
+                invoice["type"] = INVOICE_TYPE_CREDIT_NOTE
         return org
 
 
