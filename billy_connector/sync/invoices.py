@@ -247,8 +247,10 @@ class InvoiceSync:
         header = {key: value for key, value in changes.items() if key != "lines"}
         if header:
             client.update("invoices", billy_id, header)
-        for line in client.list("invoiceLines", params={"invoiceId": billy_id}):
-            client.delete("invoiceLines", line["id"])
+        # the new lines first: Billy refuses to delete an invoice's last line
+        old_lines = list(client.list("invoiceLines", params={"invoiceId": billy_id}))
         for line in changes["lines"]:
             client.create("invoiceLines", dict(line, invoiceId=billy_id))
+        for line in old_lines:
+            client.delete("invoiceLines", line["id"])
         return client.get("invoices", billy_id, include=INVOICE_INCLUDE)

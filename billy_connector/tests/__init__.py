@@ -11,3 +11,5 @@ from . import test_dashboard
 from . import test_tours
 from . import test_faults
 from . import test_bad_answers
+from . import test_real_billy
+from . import test_quirks
