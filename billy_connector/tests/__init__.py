@@ -13,3 +13,4 @@ from . import test_faults
 from . import test_bad_answers
 from . import test_real_billy
 from . import test_quirks
+from . import test_totals
