@@ -3,11 +3,14 @@ table of quantities, prices and discounts, Billy's calculator (the sandbox follo
 invoice-total.js) must give Odoo's untaxed, VAT and total; an invoice where it cannot is
 flagged, never silently different."""
 
+import logging
 import random
 
 from odoo.tests import tagged
 
 from .common import InvoiceCase
+
+_logger = logging.getLogger(__name__)
 
 QUANTITIES = [1, 2, 3, 7, 0.5, 2.5, 12, 0.333]
 PRICES = [99.95, 0.33, 12.35, 1.99, 1249.0, 7.77, 0.05, 333.33]
@@ -52,5 +55,7 @@ class TestTotals(InvoiceCase):
                 lines = move.invoice_line_ids.mapped(lambda x: (x.quantity, x.price_unit))
                 differing.append((lines, move.billy_sync_error))
         share = sum(matching) / len(matching)
-        print(f"\nBilly totals equal Odoo's: {sum(matching)}/{len(matching)} ({share:.0%})")
+        _logger.info(
+            "Billy totals equal Odoo's: %s/%s (%.0f%%)", sum(matching), len(matching), share * 100
+        )
         self.assertEqual(share, 1.0, differing)
