@@ -162,26 +162,33 @@ class TestInvoices(InvoiceCase):
         self.assertIn("Husk stige", line.message)
 
     def test_per_line_rounding_that_billy_cannot_follow_is_flagged_with_both_figures(self):
+        # Odoo: 3 x VAT 0.005 rounded per line = 0.03; Billy: 0.015 (excl) or 0.018 (incl) = 0.02
         self.company.tax_calculation_rounding_method = "round_per_line"
-        move = self.invoice([self.line(1, 33.33), self.line(1, 33.33)])
+        move = self.invoice([self.line(1, 0.02) for _ in range(3)])
         self.sync()
+        self.assertEqual(move.amount_tax, 0.03)
         self.assertEqual(move.billy_sync_state, "failed")
         self.assertIn("Totals differ", move.billy_sync_error)
         self.assertIn(str(move.amount_tax), move.billy_sync_error)
         self.assertEqual(len(list(self.billy.list("invoices"))), 1)
 
-    def test_a_discount_odoo_taxes_unrounded_is_flagged_not_hidden(self):
-        # 3 x 99.95 - 10 % = 269.865: Odoo taxes the unrounded amount, Billy the rounded one
+    def test_per_line_rounding_billy_can_follow_arrives_to_the_cent(self):
+        # 2 x VAT 8.3325 rounded per line = 16.66; Billy excl would give 16.67, incl gives 16.66
+        self.company.tax_calculation_rounding_method = "round_per_line"
+        move = self.invoice([self.line(1, 33.33), self.line(1, 33.33)])
+        self.sync()
+        self.assertEqual(self.assert_totals_match(move)["taxMode"], "incl")
+
+    def test_a_discount_odoo_taxes_unrounded_arrives_to_the_cent(self):
+        # 3 x 99.95 - 10 % = 269.865: Odoo taxes the unrounded amount (VAT 200.79), Billy in
+        # excl mode the rounded one (200.80); the incl mode gives Odoo's VAT
         move = self.invoice(
             [self.line(3, 99.95, discount=10), self.line(1, 300.0), self.line(7, 33.33)]
         )
         self.sync()
-        billy = self.billy_invoice(move)
-        self.assertEqual(billy["amount"], move.amount_untaxed)  # the lines match to the cent
-        self.assertEqual((move.amount_tax, billy["tax"]), (200.79, 200.8))
-        self.assertEqual(move.billy_sync_state, "failed")
-        self.assertIn("VAT 200.79", move.billy_sync_error)
-        self.assertIn("tax 200.80", move.billy_sync_error)
+        billy = self.assert_totals_match(move)
+        self.assertEqual((billy["tax"], billy["taxMode"]), (200.79, "incl"))
+        self.assertEqual([line["quantity"] for line in billy["lines"]], [3, 1, 7])
 
     def test_record_button_pushes_one_invoice(self):
         move = self.invoice([self.line()])
