@@ -16,6 +16,8 @@ PURE = {
     "decide",
     "errors",
     "fingerprint",
+    "invoice_amounts",
+    "invoice_money",
     "kinds",
     "mapping",
     "matching",

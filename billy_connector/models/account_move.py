@@ -1,6 +1,7 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from ..sync.invoice_pdf import invoice_pdf
 from ..sync.links import link_domain, link_values
 from ..sync.vocabulary import CHANGED, INVOICE
 
@@ -40,8 +41,13 @@ class AccountMove(models.Model):
         compute_sudo=True,
         help="What is still owed according to Billy.",
     )
-    billy_pdf_url = fields.Char(
-        string="Billy PDF", compute="_compute_billy_link", compute_sudo=True
+    billy_late_fees = fields.Monetary(
+        string="Billy late fees",
+        currency_field="currency_id",
+        compute="_compute_billy_link",
+        compute_sudo=True,
+        help="Reminder fees Billy added to the invoice: part of Billy's balance, not of the "
+        "invoice's total, and no payment.",
     )
 
     def _billy_links(self):
@@ -55,7 +61,7 @@ class AccountMove(models.Model):
         self.billy_state = link.billy_state if link else False
         self.billy_is_paid = link.billy_is_paid if link else False
         self.billy_balance = link.billy_balance if link else 0.0
-        self.billy_pdf_url = link.billy_pdf_url if link else False
+        self.billy_late_fees = link.billy_late_fees if link else 0.0
         return result
 
     def _billy_watched_fields(self):
@@ -102,6 +108,18 @@ class AccountMove(models.Model):
                 )
             )
         return super().button_draft()
+
+    def action_billy_open_pdf(self):
+        """Billy's PDF of the invoice, kept as an attachment of it (fetched when first needed,
+        and again once Billy's invoice changed)."""
+        self.ensure_one()
+        self.check_access("read")
+        attachment = invoice_pdf(self)
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "new",
+        }
 
     def action_billy_sync(self):
         others = self.filtered(lambda move: not move._billy_is_customer_document())

@@ -38,7 +38,11 @@ class BillyLink(models.Model):
     )
     billy_is_paid = fields.Boolean(copy=False)
     billy_balance = fields.Float(copy=False)
-    billy_pdf_url = fields.Char(copy=False)
+    billy_late_fees = fields.Float(copy=False)
+    # Billy's PDF of the invoice, fetched when first needed (its downloadUrl changes on every
+    # read and may expire): stale once Billy's invoice changed (billy_fingerprint)
+    billy_pdf_id = fields.Many2one("ir.attachment", copy=False, ondelete="set null")
+    billy_pdf_fingerprint = fields.Char(copy=False)
     odoo_fingerprint = fields.Char(copy=False)
     billy_fingerprint = fields.Char(copy=False)
     state = fields.Selection(LINK_STATES, default=CHANGED, required=True, index=True)

@@ -7,7 +7,7 @@ from odoo import fields
 from billy_api import INVOICE_TYPE_CREDIT_NOTE, INVOICE_TYPE_INVOICE
 
 from .errors import MappingError
-from .fingerprint import money
+from .invoice_amounts import OdooLine, cents, plan
 from .vocabulary import CONTACT_PERSON, PRODUCT
 
 MOVE_TYPES = {"out_invoice": INVOICE_TYPE_INVOICE, "out_refund": INVOICE_TYPE_CREDIT_NOTE}
@@ -110,7 +110,7 @@ class InvoicePayload:
     # --- lines ----------------------------------------------------------------------------
 
     def _lines(self, move):
-        lines, modes = [], set()
+        lines, modes, amounts = [], set(), []
         product_lines = move.invoice_line_ids.filtered(lambda line: line.display_type == "product")
         if not product_lines:
             raise MappingError(self.env._("%s has no invoice line Billy can take.", move.name))
@@ -118,6 +118,7 @@ class InvoicePayload:
             taxes = self.run.ctx.sale_taxes(line.tax_ids)
             modes.update("incl" if tax.price_include else "excl" for tax in taxes)
             lines.append(self._line(line, priority))
+            amounts.append(self._amounts(line, taxes))
         if len(modes) > 1:
             raise MappingError(
                 self.env._(
@@ -126,7 +127,11 @@ class InvoicePayload:
                     move.name,
                 )
             )
-        return lines, (modes.pop() if modes else "excl")
+        preferred = modes.pop() if modes else "excl"
+        mode, billy, _matches = plan(amounts, move.amount_untaxed, move.amount_tax, preferred)
+        for line, values in zip(lines, billy, strict=True):
+            line.update(values)
+        return lines, mode
 
     def _line(self, line, priority):
         ctx = self.run.ctx
@@ -137,29 +142,27 @@ class InvoicePayload:
             own_ruleset = ctx.ruleset_for_taxes(template.taxes_id, template.display_name, False)
             if own_ruleset == ruleset.billy_id:
                 product_id = self.run.records.billy_id_of(template, PRODUCT)
-        billy_line = {
+        return {
             "productId": product_id or self._ruleset_product(ruleset),
             "description": line.name or (line.product_id.display_name if line.product_id else ""),
-            "quantity": line.quantity,
-            "unitPrice": line.price_unit,
             "priority": priority,
         }
-        billy_line.update(self._discount(line))
-        return billy_line
 
-    def _discount(self, line):
-        """Billy's discount that gives exactly Odoo's line amount, to the cent."""
-        included = any(tax.price_include for tax in line.tax_ids)
-        target = money(line.price_total if included else line.price_subtotal)
-        gross = money(Decimal(str(line.quantity)) * Decimal(str(line.price_unit)))
-        if line.discount:
-            percent = Decimal(str(line.discount))
-            if gross - money(gross * percent / 100) == target:
-                return {"discountMode": "percent", "discountValue": line.discount}
-        if gross != target:
-            # Odoo rounds the discounted line once, Billy rounds the discount: send the amount
-            return {"discountMode": "cash", "discountValue": float(gross - target)}
-        return {}
+    @staticmethod
+    def _amounts(line, taxes):
+        """The line as invoice_amounts.plan reads it: Odoo's prices and rounded amounts."""
+        rate = sum((Decimal(str(tax.amount)) for tax in taxes), Decimal(0)) / 100
+        price = Decimal(str(line.price_unit))
+        included = any(tax.price_include for tax in taxes)
+        return OdooLine(
+            quantity=Decimal(str(line.quantity)),
+            price_excl=price / (1 + rate) if included else price,
+            price_incl=price if included else price * (1 + rate),
+            percent=Decimal(str(line.discount or 0)),
+            net=cents(line.price_subtotal),
+            gross=cents(line.price_total),
+            rate=rate,
+        )
 
     def _ruleset_product(self, ruleset):
         """The Billy product for lines of this VAT rate that have no product of their own."""

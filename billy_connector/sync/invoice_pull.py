@@ -1,8 +1,9 @@
 """Billy → Odoo: a Billy invoice that Odoo lacks is created (and posted when approved)."""
 
-from billy_api import INVOICE_TYPE_CREDIT_NOTE
+from billy_api import CREDIT_NOTE_TYPES
 
 from .errors import MappingError, RecordFailure
+from .invoice_money import INVOICE_INCLUDE
 from .sanitize import clean_values
 from .vocabulary import INVOICE, TO_ODOO
 
@@ -18,12 +19,13 @@ class InvoicePull:
 
     def pull(self, billy_id):
         run = self.run
-        invoice = run.ctx.client.get("invoices", billy_id, include="invoice.lines:embed")
+        invoice = run.ctx.client.get(
+            "invoices", billy_id, include=f"invoice.lines:embed,{INVOICE_INCLUDE}"
+        )
         if invoice.get("state") == "voided":
             return
-        move_type = (
-            "out_refund" if invoice.get("type") == INVOICE_TYPE_CREDIT_NOTE else "out_invoice"
-        )
+        # Billy's credit-note literal: "creditNote", or "credit_note" (fact F4): never an invoice
+        move_type = "out_refund" if invoice.get("type") in CREDIT_NOTE_TYPES else "out_invoice"
         currency = (
             self.env["res.currency"]
             .with_context(active_test=False)

@@ -1,17 +1,24 @@
-"""What Billy says of a linked invoice: number, state, paid, balance, PDF; the totals check,
-a void in Billy, and the payments Billy registered (brought into Odoo when wanted)."""
+"""What Billy says of a linked invoice: number, state, paid, balance, late fees; the totals
+check, a void in Billy, and the payments Billy registered (brought into Odoo when wanted)."""
 
 from odoo import fields
 
+from . import invoice_money
 from .fingerprint import fingerprint, money
 from .vocabulary import FAILED, INVOICE, SYNCED, TO_ODOO
 
-STATUS_KEYS = ("invoiceNo", "state", "isPaid", "balance", "downloadUrl")
+# downloadUrl is not among them: Billy hands out another one on every read (fact F3 of
+# docs/billy_api_contract.md), so it never counts as a change; the PDF is kept as an attachment
+STATUS_KEYS = ("invoiceNo", "state", "isPaid", "balance")
 
 
 def status_of(invoice):
     """The part of a Billy invoice that flows back to Odoo on every run."""
-    return {key: invoice.get(key) for key in STATUS_KEYS}
+    status = {key: invoice.get(key) for key in STATUS_KEYS}
+    # a write answer carries no modifiers or fees: read as none, as the next page read shows them
+    status["lateFees"] = invoice_money.late_fees(invoice) or invoice_money.ZERO
+    status["paid"] = invoice_money.paid_amount(invoice) or invoice_money.ZERO
+    return status
 
 
 class InvoiceStatus:
@@ -64,9 +71,24 @@ class InvoiceStatus:
             return 0
         if move.payment_state in ("paid", "in_payment", "reversed"):
             return 0
-        paid_in_billy = money(invoice.get("grossAmount")) - money(invoice.get("balance"))
-        paid_in_odoo = money(move.amount_total) - money(move.amount_residual)
-        return max(paid_in_billy - paid_in_odoo, 0)
+        # what Billy received, never grossAmount - balance: a credit note lowers the balance
+        # without money, late fees raise it (invoice_money)
+        return invoice_money.missing_payment(
+            invoice_money.paid_amount(invoice), self._paid_in_odoo(move), move.amount_residual
+        )
+
+    @staticmethod
+    def _paid_in_odoo(move):
+        """Payments reconciled with the invoice; a credit note's reconciliation is no payment."""
+        partials, _exchange = move._get_reconciled_invoices_partials()
+        return sum(
+            (
+                money(amount)
+                for _partial, amount, counterpart in partials
+                if not counterpart.move_id.is_invoice(include_receipts=True)
+            ),
+            money(0),
+        )
 
     def _totals_mismatch(self, move, invoice):
         odoo = (move.amount_untaxed, move.amount_tax, move.amount_total)
@@ -90,7 +112,7 @@ class InvoiceStatus:
             "billy_state": invoice.get("state") or False,
             "billy_is_paid": bool(invoice.get("isPaid")),
             "billy_balance": invoice.get("balance") or 0.0,
-            "billy_pdf_url": invoice.get("downloadUrl") or False,
+            "billy_late_fees": float(invoice_money.late_fees(invoice) or 0),
         }
         changed = {key: value for key, value in values.items() if link[key] != value}
         if changed:

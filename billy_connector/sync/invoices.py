@@ -7,11 +7,15 @@ Billy invoices that Odoo lacks are created in Odoo. The payload is built by invo
 the status kept by invoice_status, Billy's invoices pulled by invoice_pull.
 """
 
+from billy_api import BillyValidationError
+
 from .errors import RecordFailure
 from .fingerprint import fingerprint
+from .invoice_money import INVOICE_INCLUDE
 from .invoice_payload import MOVE_TYPES, InvoicePayload
 from .invoice_pull import InvoicePull
 from .invoice_status import InvoiceStatus, status_of
+from .invoice_twins import Twins
 from .links import batches
 from .vocabulary import BILLY_TO_ODOO, INVOICE, ODOO_TO_BILLY, SYNCED, TO_BILLY
 from .walk import page_pairs
@@ -49,8 +53,8 @@ class InvoiceSync:
         moves = self.env["account.move"]
         existing = set(moves.browse(list(res_ids.values())).exists().ids)
         prefix = self.payloads.external_prefix()
-        by_external_id, unlinked = {}, []
-        for page in run.ctx.client.iter_pages("invoices"):
+        by_external_id, unlinked, twins = {}, [], Twins()
+        for page in run.ctx.client.iter_pages("invoices", include=INVOICE_INCLUDE):
             pairs = []
             for invoice in page.records:
                 if invoice["id"] in link_ids:
@@ -59,13 +63,15 @@ class InvoiceSync:
                     by_external_id[invoice["externalId"]] = invoice
                 else:
                     unlinked.append(invoice["id"])
+                    twins.add(invoice)
             for link, move, invoice in page_pairs(self.env, moves, pairs, res_ids, existing):
                 self._sync_linked(move, link, invoice)
         if run.direction != BILLY_TO_ODOO:
-            self._push_unlinked(linked_move_ids, by_external_id)
+            self._push_unlinked(linked_move_ids, by_external_id, twins)
         if run.direction != ODOO_TO_BILLY:
             for billy_id in unlinked:
-                run.guard.guarded(None, INVOICE, lambda b=billy_id: self.pulls.pull(b))
+                if not twins.taken(billy_id):
+                    run.guard.guarded(None, INVOICE, lambda b=billy_id: self.pulls.pull(b))
 
     def _sync_linked(self, move, link, invoice):
         if move and self._unchanged(move, link, invoice):
@@ -76,7 +82,7 @@ class InvoiceSync:
                 move, INVOICE, lambda m=move, i=invoice, k=link: self._linked(m, k, i), link
             )
 
-    def _push_unlinked(self, linked_ids, by_external_id):
+    def _push_unlinked(self, linked_ids, by_external_id, twins):
         run = self.run
         domain = [
             ("company_id", "=", self.company.id),
@@ -92,7 +98,9 @@ class InvoiceSync:
             for batch in batches(of_type, run.batch_size):
                 for move in batch:
                     known = by_external_id.pop(self.payloads.external_id(move), None)
-                    run.guard.guarded(move, INVOICE, lambda m=move, b=known: self.push(m, b))
+                    run.guard.guarded(
+                        move, INVOICE, lambda m=move, b=known: self.push(m, b, twins.take)
+                    )
             run.guard.dispatcher.drain()
 
     def _odoo_unchanged(self, move, link):
@@ -131,7 +139,7 @@ class InvoiceSync:
         run = self.run
         link = run.links.of(move, INVOICE)
         if link.billy_id:
-            invoice = run.ctx.client.get("invoices", link.billy_id)
+            invoice = run.ctx.client.get("invoices", link.billy_id, include=INVOICE_INCLUDE)
             self._linked(move, link, invoice)
             run.journal.outcome(move, self.env._("Billy status refreshed"))
         elif move.state != "posted":
@@ -143,25 +151,47 @@ class InvoiceSync:
                 self.env._("The sync direction is Billy → Odoo: invoices are not sent to Billy.")
             )
         else:
-            self.push(move, self._find_by_external_id(move))
+            self.push(move, self._find_by_external_id(move), self._twin_in_billy)
+
+    def _twin_in_billy(self, payload, gross_amount):
+        """The unlinked Billy invoice of the payload's contact with its identity, if any."""
+        twins = Twins()
+        params = {"contactId": payload["contactId"]}
+        for invoice in self.run.ctx.client.list("invoices", params=params, include=INVOICE_INCLUDE):
+            if not self.run.links.is_linked("account.move", invoice["id"]):
+                twins.add(invoice)
+        return twins.take(payload, gross_amount)
 
     def _find_by_external_id(self, move):
         external_id = self.payloads.external_id(move)
         params = {"externalId": external_id, "pageSize": 100}
         # Billy may ignore a filter: the answer is checked before it is trusted
-        for invoice in self.run.ctx.client.list("invoices", params=params):
+        for invoice in self.run.ctx.client.list("invoices", params=params, include=INVOICE_INCLUDE):
             if invoice.get("externalId") == external_id:
                 return invoice
         return None
 
     # --- Odoo → Billy ---------------------------------------------------------------------
 
-    def push(self, move, known=None):
+    def push(self, move, known=None, find_twin=None):
+        """Send an Odoo invoice: update its Billy draft, or create it in Billy. `known`: its
+        Billy invoice when already found; `find_twin(payload, gross)`: a Billy invoice with
+        its identity, when Billy did not keep the externalId of an earlier try."""
         run = self.run
         link = run.links.of(move, INVOICE)
         payload = self.payloads.payload(move)
         if known is None and link.billy_id:
-            known = run.ctx.client.get("invoices", link.billy_id)
+            known = run.ctx.client.get("invoices", link.billy_id, include=INVOICE_INCLUDE)
+        elif known is None and find_twin is not None:
+            known = find_twin(payload, move.amount_total)
+        if known and known.get("state") != "draft" and not link.billy_id:
+            # sent before, its answer lost after Billy approved it: link it as it is (the
+            # totals check flags any difference)
+            self.status.store(move, link, known, payload)
+            run.journal.count("linked")
+            run.journal.line(INVOICE, move, known["id"], False, "linked")
+            run.journal.outcome(move, self.env._("linked to an existing Billy record"))
+            return
         if known and known.get("state") != "draft":
             raise RecordFailure(
                 self.env._(
@@ -196,7 +226,7 @@ class InvoiceSync:
 
         def request():
             if known:
-                invoice = client.update("invoices", known["id"], changes).record
+                invoice = self._update_draft(client, known["id"], changes)
             else:
                 invoice = client.create("invoices", payload).record
             if approve and invoice.get("state") == "draft":
@@ -204,3 +234,23 @@ class InvoiceSync:
             return invoice
 
         return request
+
+    @staticmethod
+    def _update_draft(client, billy_id, changes):
+        """Update a Billy draft; its lines through /v2/invoiceLines when Billy refuses `lines`
+        on an existing invoice (quirk lines-frozen: Billy's docs say both)."""
+        try:
+            return client.update("invoices", billy_id, changes).record
+        except BillyValidationError:
+            if "lines" not in changes:
+                raise
+        header = {key: value for key, value in changes.items() if key != "lines"}
+        if header:
+            client.update("invoices", billy_id, header)
+        # the new lines first: Billy refuses to delete an invoice's last line
+        old_lines = list(client.list("invoiceLines", params={"invoiceId": billy_id}))
+        for line in changes["lines"]:
+            client.create("invoiceLines", dict(line, invoiceId=billy_id))
+        for line in old_lines:
+            client.delete("invoiceLines", line["id"])
+        return client.get("invoices", billy_id, include=INVOICE_INCLUDE)

@@ -78,6 +78,8 @@ class RecordKind:
 
         def request():
             result = client.create(resource, body)
+            if self.children_missing(body, result.changed):
+                return client.get(resource, result.record["id"], include=self.include)
             return self.created(result.record, result.changed)
 
         return request
@@ -88,9 +90,19 @@ class RecordKind:
 
         def request():
             result = client.update(resource, billy_id, body)
+            if self.children_missing(body, result.changed):
+                return client.get(resource, billy_id, include=self.include)
             return self.updated(result.record, result.changed, flat)
 
         return request
+
+    embedded = child_root = None  # the children a body embeds, and their root in answers
+
+    def children_missing(self, body, changed):
+        """An answer without the children sent (quirk singular-root): they are read then."""
+        return bool(self.embedded and body and body.get(self.embedded)) and (
+            self.child_root not in changed
+        )
 
     def reread(self):
         """A fresh handler and every Billy record of the kind read again (flattened): what a
@@ -118,6 +130,7 @@ class ContactKind(RecordKind):
     res_model = "res.partner"
     billy_resource = "contacts"
     include = "contact.contactPersons:embed"
+    embedded = child_root = "contactPersons"
     kinds = (ORGANIZATION, PERSON)
     list_fields = ["active", "is_company", "parent_id"]
 
@@ -153,6 +166,10 @@ class ContactKind(RecordKind):
 
     def flatten(self, contact):
         flat = dict(contact)
+        if contact.get("cityId") and not contact.get("cityText"):
+            # a Danish contact may name its city by cityId only (fact F5 of
+            # docs/billy_api_contract.md): its city is not known here, so it is not pulled
+            flat.pop("cityText", None)
         persons = contact.get("contactPersons") or []
         if contact.get("type") == "person":
             primary = next(
@@ -316,6 +333,7 @@ class ProductKind(RecordKind):
     res_model = "product.template"
     billy_resource = "products"
     include = "product.prices:embed"
+    embedded, child_root = "prices", "productPrices"
     kinds = (PRODUCT,)
 
     def odoo_domain(self):

@@ -11,3 +11,6 @@ from . import test_dashboard
 from . import test_tours
 from . import test_faults
 from . import test_bad_answers
+from . import test_real_billy
+from . import test_quirks
+from . import test_totals

@@ -151,3 +151,79 @@ class BillyCase(TransactionCase):
                 ("res_id", "=", record.id),
             ]
         )
+
+
+class InvoiceCase(BillyCase):
+    """A customer, a product and helpers to make, post and read invoices."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Billy rounds VAT once per invoice (docs/architecture.md); Odoo, with global rounding
+        cls.company.tax_calculation_rounding_method = "round_globally"
+        group = cls.tax_25.tax_group_id
+        cls.tax_25_incl = cls.env["account.tax"].create(
+            {
+                "name": "Salgsmoms 25% incl.",
+                "amount": 25.0,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "price_include_override": "tax_included",
+                "company_id": cls.company.id,
+                "tax_group_id": group.id,
+            }
+        )
+        cls.eur = cls.env.ref("base.EUR")
+        cls.eur.active = True
+        cls.env["res.currency.rate"].create(
+            {
+                "name": "2026-01-01",
+                "rate": 0.134,
+                "currency_id": cls.eur.id,
+                "company_id": cls.company.id,
+            }
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.customer = self.make_company()
+        self.product = self.make_product()
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def invoice(self, lines, partner=None, move_type="out_invoice", post=True, **values):
+        move = self.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": (partner or self.customer).id,
+                "invoice_date": "2026-11-02",
+                "invoice_line_ids": [(0, 0, line) for line in lines],
+                **values,
+            }
+        )
+        if post:
+            move.action_post()
+        return move
+
+    def line(self, quantity=1, price=300.0, tax=None, product=None, **values):
+        product = self.product if product is None else product
+        return {
+            "product_id": product.product_variant_id.id if product else False,
+            "name": values.pop("name", product.name if product else "Ydelse"),
+            "quantity": quantity,
+            "price_unit": price,
+            "tax_ids": [(6, 0, (tax or self.tax_25).ids)],
+            **values,
+        }
+
+    def billy_invoice(self, move):
+        return self.billy.get("invoices", move.billy_id, include="invoice.lines:embed")
+
+    def assert_totals_match(self, move):
+        billy = self.billy_invoice(move)
+        self.assertEqual(
+            (billy["amount"], billy["tax"], billy["grossAmount"]),
+            (move.amount_untaxed, move.amount_tax, move.amount_total),
+        )
+        self.assertEqual(move.billy_sync_state, "synced", move.billy_sync_error)
+        return billy

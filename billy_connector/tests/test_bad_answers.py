@@ -2,7 +2,7 @@ from unittest.mock import patch
 
 from odoo.tests import tagged
 
-from ..sync.kinds import ContactKind
+from ..sync.pull import Pull
 from .common import BillyCase
 
 
@@ -27,34 +27,48 @@ class TestBadAnswers(BillyCase):
         self.assertEqual(len(self.billy_contacts()), 2)
 
     def test_any_error_in_one_record_fails_that_record_alone(self):
-        """Not only Billy's and Odoo's known errors: a plain ValueError (as psycopg2 raises
-        for a NUL character; billy_api now cleans those from Billy's answers) fails its
-        record in its savepoint, and the run goes on with the next one."""
+        """Not only Billy's and Odoo's known errors: an unexpected ValueError raised after the
+        record was made in Odoo fails that record in its savepoint (the record is undone), and
+        the run goes on with the next one."""
         self.company.billy_sync_direction = "billy_to_odoo"
-        for name in ("Nul ApS", "Fin ApS"):
-            self.billy_create(
-                "contacts", {"type": "company", "name": name, "countryId": "DK", "cityText": "By"}
-            )
-        create_in_odoo = ContactKind.create_in_odoo
+        for name in ("Fejl ApS", "Fin ApS"):
+            self.billy_create("contacts", {"type": "company", "name": name, "countryId": "DK"})
+        create_in_odoo = Pull.create_in_odoo
 
-        def failing(handler, flat, vals):
-            if flat["name"] == "Nul ApS":
-                raise ValueError("A string literal cannot contain NUL (0x00) characters.")
-            return create_in_odoo(handler, flat, vals)
+        def failing_create(pull, handler, kind, flat):
+            if flat.get("name") == "Fejl ApS":
+                pull.env["res.partner"].create({"name": "Fejl ApS"})
+                raise ValueError("an unexpected bug")
+            create_in_odoo(pull, handler, kind, flat)
 
         guard_logger = "odoo.addons.billy_connector.sync.guard"
         with (
-            patch.object(ContactKind, "create_in_odoo", failing),
+            patch.object(Pull, "create_in_odoo", failing_create),
             self.assertLogs(guard_logger, "WARNING") as logged,
         ):
             log = self.sync()
-        self.assertIn("NUL", logged.output[0])
+        self.assertIn("unexpected bug", logged.output[0])
         self.assertEqual((log.state, log.failed, log.created_odoo), ("partial", 1, 1))
         (failed,) = log.line_ids.filtered(lambda line: line.action == "failed")
-        self.assertIn("NUL", failed.message)
+        self.assertIn("unexpected bug", failed.message)
         Partner = self.env["res.partner"]
         self.assertTrue(Partner.search([("name", "=", "Fin ApS")]).billy_id)
-        self.assertFalse(Partner.search([("name", "=", "Nul ApS")]))
+        self.assertFalse(Partner.search([("name", "=", "Fejl ApS")]), "undone in its savepoint")
+        log = self.sync()
+        self.assertEqual((log.failed, log.created_odoo), (0, 1), "the next run brings it")
+
+    def test_a_nul_character_from_billy_arrives_cleaned(self):
+        # PostgreSQL refuses NUL in text; the client removes it from every answer
+        self.company.billy_sync_direction = "billy_to_odoo"
+        for name, city in (("Nul\x00 ApS", "Aal\x00borg"), ("Fin ApS", "Aalborg")):
+            self.billy_create(
+                "contacts", {"type": "company", "name": name, "countryId": "DK", "cityText": city}
+            )
+        log = self.sync()
+        self.assertEqual((log.state, log.failed, log.created_odoo), ("done", 0, 2))
+        partner = self.env["res.partner"].search([("name", "=", "Nul ApS")])
+        self.assertEqual((partner.city, bool(partner.billy_id)), ("Aalborg", True))
+        self.assertTrue(self.env["res.partner"].search([("name", "=", "Fin ApS")]).billy_id)
 
     def test_unknown_billy_id_on_the_button_unlinks_instead_of_failing_forever(self):
         partner = self.make_company()

@@ -37,3 +37,14 @@ def test_a_product_reads_its_price_in_the_company_currency():
     prices = [{"currencyId": "EUR", "unitPrice": 10}, {"currencyId": "DKK", "unitPrice": 75}]
     assert products.flatten({"id": "x", "prices": prices})["unitPrice"] == 75
     assert products.flatten({"id": "x", "prices": prices[:1]})["unitPrice"] is None
+
+
+def test_a_city_named_by_cityid_only_is_not_read_as_a_blank_city():
+    contacts = ContactKind(context())
+    by_id = contacts.flatten(
+        {"id": "c1", "type": "company", "cityId": "dk_aalborg", "cityText": ""}
+    )
+    assert "cityText" not in by_id
+    both = {"id": "c2", "type": "company", "cityId": "dk_aalborg", "cityText": "Aalborg"}
+    assert contacts.flatten(both)["cityText"] == "Aalborg"
+    assert contacts.flatten({"id": "c3", "type": "company", "cityText": ""})["cityText"] == ""
