@@ -9,4 +9,5 @@ from . import res_config_settings
 from . import res_partner
 from . import product_template
 from . import account_move
+from . import account_move_send
 from . import billy_field_mapping

@@ -123,6 +123,18 @@ class TestRealBilly(InvoiceCase):
         self.assertNotEqual(fresh, attachment)
         self.assertFalse(attachment.exists(), "the stale PDF is gone")
 
+    def test_sending_the_invoice_from_odoo_attaches_billy_s_pdf(self):
+        move = self.invoice([self.line(1, 400.0)])
+        send = self.env["account.move.send"]
+        self.assertFalse(send._get_invoice_extra_attachments(move), "not in Billy yet")
+        self.sync()
+        attachments = send._get_invoice_extra_attachments(move)
+        self.assertEqual(attachments, self.link_of(move).billy_pdf_id)
+        self.assertTrue(base64.b64decode(attachments.datas).startswith(b"%PDF"))
+        self.sandbox.reset_stats()
+        self.assertEqual(send._get_invoice_extra_attachments(move), attachments)
+        self.assertFalse(self.sandbox.stats()["requests"], "the kept PDF, no second download")
+
     def test_a_billy_credit_note_in_either_literal_becomes_a_credit_note(self):
         # fact F4: "creditNote" (three public clients) or "credit_note" (one)
         self.company.billy_sync_direction = "both"
