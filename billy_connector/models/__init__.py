@@ -10,3 +10,5 @@ from . import res_partner
 from . import product_template
 from . import account_move
 from . import billy_field_mapping
+from . import billy_match_review
+from . import billy_match_review_candidate

@@ -263,6 +263,25 @@ def _settle_sure(proposals):
                 )
 
 
+def describe(values):
+    """What a review shows of one side, from Billy-shaped values (mapped Odoo values or a
+    flattened Billy record): name, registration number, e-mail, address, number and price."""
+    emails = [values.get("email")] + [
+        person.get("email") for person in values.get("contactPersons") or []
+    ]
+    place = " ".join(filter(None, (values.get("zipcodeText"), values.get("cityText"))))
+    address = ", ".join(filter(None, (values.get("street"), place, values.get("countryId"))))
+    price = values.get("unitPrice")
+    return {
+        "record_name": values.get("name") or False,
+        "registration_no": values.get("registrationNo") or False,
+        "email": ", ".join(dict.fromkeys(filter(None, emails))) or False,
+        "address": address or False,
+        "product_no": values.get("productNo") or False,
+        "price": price if isinstance(price, (int, float)) else False,
+    }
+
+
 # --- today's engine (first key wins) until it uses `decide` ---------------------------------
 
 

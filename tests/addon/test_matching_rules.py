@@ -14,6 +14,7 @@ from billy_connector.sync.matching import (
     VETOED,
     contact_entry,
     decide,
+    describe,
     person_entry,
     product_entry,
     registration_key,
@@ -301,3 +302,25 @@ def test_the_decision_does_not_depend_on_the_order_of_records():
 )
 def test_registration_key(raw, key):
     assert registration_key(raw) == key
+
+
+def test_describe_shows_both_sides_alike():
+    contact = {
+        "name": "Holm Consult",
+        "registrationNo": "DK12345678",
+        "street": "Vej 1",
+        "zipcodeText": "8000",
+        "cityText": "Aarhus",
+        "countryId": "DK",
+        "contactPersons": [{"email": "ida@holm.dk"}, {"email": "bo@holm.dk"}, {"email": None}],
+    }
+    assert describe(contact) == {
+        "record_name": "Holm Consult",
+        "registration_no": "DK12345678",
+        "email": "ida@holm.dk, bo@holm.dk",
+        "address": "Vej 1, 8000 Aarhus, DK",
+        "product_no": False,
+        "price": False,
+    }
+    product = describe({"name": "Cleaning", "productNo": "VP-1", "unitPrice": 250.0})
+    assert (product["product_no"], product["price"], product["email"]) == ("VP-1", 250.0, False)
