@@ -122,7 +122,7 @@ class BillyLinkedMixin(models.AbstractModel):
         self.check_access("write")
         run = SyncRun(self.env.company, trigger="record")
         log = run.run_records(self)
-        return self.env["billy.sync.result"].open_for(run.outcomes, log)
+        return self.env["billy.sync.result"].open_for(run.outcomes, log, run.reviews)
 
     def action_billy_open_links(self):
         self.ensure_one()

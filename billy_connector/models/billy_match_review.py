@@ -206,7 +206,7 @@ class BillyMatchReview(models.Model):
         """The decided record syncs at once; returns the popup of that sync."""
         run = SyncRun(self.company_id, trigger="record")
         log = run.run_records(record.with_company(self.company_id))
-        return self.env["billy.sync.result"].open_for(run.outcomes, log)
+        return self.env["billy.sync.result"].open_for(run.outcomes, log, run.reviews)
 
     def _link(self, candidate):
         self._check_pending()

@@ -23,10 +23,10 @@ from billy_api.dispatch import Dispatcher
 from .context import SyncContext
 from .errors import RecordFailure
 from .fingerprint import differing_fields, fingerprint, normalize_values
+from .first_link import FirstLinks
 from .invoices import InvoiceSync
 from .kinds import ContactKind, ContactPersonKind, ProductKind
 from .mapping import MappingError, billy_values, mapping_for, odoo_values, odoo_write_values
-from .matching import Matcher
 
 _logger = logging.getLogger(__name__)
 
@@ -39,6 +39,11 @@ RECORD_LOCK_KEYS = {
 }
 LINK_KEYS = ["res_id", "billy_id"]  # what the bulk walk reads of every link at once
 RECORD_ERRORS = (BillyError, MappingError, UserError, ValidationError)
+
+
+def _because(first):
+    """`first` of a first link is why it was sure (first_link.SURE_BECAUSE), or True."""
+    return first if isinstance(first, str) else ""
 
 
 class SyncBusyError(UserError):
@@ -66,6 +71,7 @@ class SyncRun:
         self.log = None
         self.ctx = None
         self.outcomes = []  # (record display name, outcome) of a per-record run
+        self.reviews = self.env["billy.match.review"]  # the match reviews this run wrote or met
         self.dispatcher = Dispatcher(1)
         self._link_cache = {}  # model → {res_id: billy.link id}, loaded one model at a time
         self._new_links = []  # (model, res_id) of links created inside the current savepoints
@@ -137,6 +143,23 @@ class SyncRun:
             self._lock_company(exclusive=False)
             for record in records:
                 self._sync_one(record)
+        except (BillyError, UserError) as error:
+            self._abort(error)
+        return self._finish()
+
+    def run_billy_record(self, kind_name, billy_id):
+        """Create one Billy record in Odoo (a match review decided so)."""
+        self._start()
+        try:
+            self._lock_company(exclusive=False)
+            if kind_name == "product":
+                kind = ProductKind(self.ctx)
+            elif kind_name == "contact_person":
+                kind = ContactPersonKind(self.ctx, [], self._parents())
+            else:
+                kind = ContactKind(self.ctx)
+            flat = kind.flatten(kind.fetch_billy(billy_id))
+            self._guarded(None, kind_name, lambda: self._create_in_odoo(kind, kind_name, flat))
         except (BillyError, UserError) as error:
             self._abort(error)
         return self._finish()
@@ -486,44 +509,9 @@ class SyncRun:
 
     def _link_or_create_in_billy(self, kind, todo, unlinked_billy):
         """Odoo records not in Billy yet (`todo`): link them to their twin or create them."""
-        if self.direction != "billy_to_odoo":
-            self._ensure_links(todo, kind.kind_of)
-        matcher = Matcher()
-        for billy_id, flat in unlinked_billy.items():
-            matcher.add(billy_id, kind.billy_keys(flat))
-        for chunk in self._chunks(todo):
-            for record in chunk:
-                kind_name = kind.kind_of(record)
-                self._guarded(
-                    record,
-                    kind_name,
-                    lambda r=record, k=kind_name: self._first_link(
-                        kind, k, r, matcher, unlinked_billy
-                    ),
-                )
-        if self.direction == "odoo_to_billy":
-            return
-        for billy_id, flat in unlinked_billy.items():
-            if not matcher.is_taken(billy_id) and not flat.get("isArchived"):
-                kind_name = kind.billy_kind_of(flat)
-                self._guarded(
-                    None, kind_name, lambda f=flat, k=kind_name: self._create_in_odoo(kind, k, f)
-                )
+        FirstLinks(self, kind).link_or_create(todo, unlinked_billy)
 
     # --- one record -----------------------------------------------------------------------
-
-    def _first_link(self, kind, kind_name, record, matcher, unlinked_billy):
-        lines = mapping_for(self.company, kind_name)
-        values = odoo_values(lines, record, self.ctx)
-        billy_id = matcher.take(kind.odoo_keys(record, values))
-        if billy_id:
-            link = self._link_for(record, kind_name)
-            link.billy_id = billy_id
-            self._reconcile(kind, kind_name, link, record, unlinked_billy[billy_id], first=True)
-        elif self.direction != "billy_to_odoo":
-            self._create_in_billy(kind, kind_name, record, lines, values)
-        else:
-            self._outcome(record, self.env._("not in Billy; the sync direction is Billy → Odoo"))
 
     def _create_in_billy(self, kind, kind_name, record, lines, values):
         link = self._link_for(record, kind_name)
@@ -586,7 +574,7 @@ class SyncRun:
             self._push(kind, kind_name, link, record, flat, lines, odoo_vals, push)
         if first:
             self._count("linked")
-            self._line(kind_name, record, flat["id"], False, "linked")
+            self._line(kind_name, record, flat["id"], False, "linked", _because(first))
 
     def _moves(self, lines, diff, winner):
         """The differing Billy fields to push and to pull.
@@ -611,7 +599,7 @@ class SyncRun:
     def _settled(self, kind_name, record, flat, first):
         if first:
             self._count("linked")
-            self._line(kind_name, record, flat["id"], False, "linked")
+            self._line(kind_name, record, flat["id"], False, "linked", _because(first))
             self._chatter(record, self.env._("Linked to Billy record %s.", flat["id"]))
             self._outcome(record, self.env._("linked to an existing Billy record"))
         else:
@@ -802,11 +790,7 @@ class SyncRun:
             return
         values = odoo_values(mapping_for(self.company, kind_name), record, self.ctx)
         candidates = {flat["id"]: flat for flat in self._billy_candidates(kind, record, values)}
-        matcher = Matcher()
-        for billy_id, flat in candidates.items():
-            if not self._linked_elsewhere(kind, billy_id):
-                matcher.add(billy_id, kind.billy_keys(flat))
-        self._first_link(kind, kind_name, record, matcher, candidates)
+        FirstLinks(self, kind).link_or_create_one(record, candidates)
 
     def _billy_candidates(self, kind, record, values=None):
         if isinstance(kind, ContactPersonKind):

@@ -30,11 +30,19 @@ class RecordKind:
     def kind_of(self, record):
         raise NotImplementedError
 
-    def odoo_keys(self, record, values):
+    def odoo_entry(self, record, values):
+        """What the matcher compares of an unlinked Odoo record (matching.Entry)."""
         raise NotImplementedError
 
     def create_in_odoo(self, flat, vals):
         raise NotImplementedError
+
+    # keys for matching.Matcher (the engine before matching.decide)
+    def odoo_keys(self, record, values):
+        return matching.legacy_keys(self.odoo_entry(record, values))
+
+    def billy_keys(self, flat):
+        return matching.legacy_keys(self.billy_entry(flat))
 
     # Billy side
     def billy_pages(self):
@@ -49,7 +57,8 @@ class RecordKind:
     def billy_kind_of(self, flat):
         raise NotImplementedError
 
-    def billy_keys(self, flat):
+    def billy_entry(self, flat):
+        """What the matcher compares of an unlinked Billy record (matching.Entry)."""
         raise NotImplementedError
 
     # Billy writes: each method prepares in the main thread (ORM reads allowed) and returns
@@ -104,10 +113,12 @@ class ContactKind(RecordKind):
     def kind_of(self, partner):
         return "organization" if partner.is_company else "person"
 
-    def odoo_keys(self, partner, values):
+    def odoo_entry(self, partner, values):
         # the mapped values (standard or custom mapping), the partner's own e-mail otherwise
         email = values.get("email", partner.email)
-        return matching.contact_keys(
+        return matching.contact_entry(
+            partner.id,
+            self.kind_of(partner),
             values.get("registrationNo"),
             [email] if email else [],
             values.get("name"),
@@ -130,10 +141,16 @@ class ContactKind(RecordKind):
     def billy_kind_of(self, flat):
         return "person" if flat.get("type") == "person" else "organization"
 
-    def billy_keys(self, flat):
-        emails = [person.get("email") for person in flat.get("contactPersons") or []]
-        return matching.contact_keys(
-            flat.get("registrationNo"), emails, flat.get("name"), flat.get("countryId")
+    def billy_entry(self, flat):
+        emails = [flat.get("email")]
+        emails += [person.get("email") for person in flat.get("contactPersons") or []]
+        return matching.contact_entry(
+            flat["id"],
+            self.billy_kind_of(flat),
+            flat.get("registrationNo"),
+            emails,
+            flat.get("name"),
+            flat.get("countryId"),
         )
 
     def billy_id_extra(self, flat):
@@ -225,12 +242,16 @@ class ContactPersonKind(RecordKind):
     def billy_kind_of(self, flat):
         return "contact_person"
 
-    def odoo_keys(self, partner, values):
+    def odoo_entry(self, partner, values):
         parent = self.parent_links.get(partner.parent_id.id)
-        return matching.person_keys(parent, partner.email, partner.name)
+        return matching.person_entry(
+            partner.id, parent, values.get("email", partner.email), values.get("name", partner.name)
+        )
 
-    def billy_keys(self, flat):
-        return matching.person_keys(flat.get("contactId"), flat.get("email"), flat.get("name"))
+    def billy_entry(self, flat):
+        return matching.person_entry(
+            flat["id"], flat.get("contactId"), flat.get("email"), flat.get("name")
+        )
 
     def billy_id_extra(self, flat):
         return {"billy_parent_id": flat.get("contactId")}
@@ -269,11 +290,11 @@ class ProductKind(RecordKind):
     def billy_kind_of(self, flat):
         return "product"
 
-    def odoo_keys(self, product, values):
-        return matching.product_keys(values.get("productNo"), values.get("name"))
+    def odoo_entry(self, product, values):
+        return matching.product_entry(product.id, values.get("productNo"), values.get("name"))
 
-    def billy_keys(self, flat):
-        return matching.product_keys(flat.get("productNo"), flat.get("name"))
+    def billy_entry(self, flat):
+        return matching.product_entry(flat["id"], flat.get("productNo"), flat.get("name"))
 
     def search_terms(self, product, values=None):
         if values is None:

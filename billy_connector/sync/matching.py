@@ -282,25 +282,14 @@ def describe(values):
     }
 
 
-# --- today's engine (first key wins) until it uses `decide` ---------------------------------
+# --- the engine before `decide` (first key wins): removed once no caller is left ----------
 
 
-def contact_keys(registration_no, emails, name, country_code):
-    entry = contact_entry(None, None, registration_no, emails, name, country_code)
-    return [key for key in entry.match_keys() if key[0] != NUMBER]
-
-
-def person_keys(parent_billy_id, email, name):
-    keys = []
-    if email:
-        keys.append((EMAIL, f"{parent_billy_id}|{text_key(email)}"))
-    if name:
-        keys.append((NAME, f"{parent_billy_id}|{text_key(name)}"))
-    return keys
-
-
-def product_keys(product_no, name):
-    return product_entry(None, product_no, name).match_keys()
+def legacy_keys(entry):
+    """An entry's keys for Matcher; a contact person's keys carry its company."""
+    if entry.has_parent:
+        return [(kind, f"{entry.parent}|{value}") for kind, value in entry.match_keys()]
+    return entry.match_keys()
 
 
 class Matcher:
