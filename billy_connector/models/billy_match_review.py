@@ -8,6 +8,7 @@ REVIEW_REASONS = [
     ("several_candidates", "Several records share the best key"),
     ("name_only", "Only the name agrees"),
     ("shared_email", "The only shared e-mail is used by several records"),
+    ("merged", "Merged into another partner in Odoo"),
 ]
 REVIEW_STATES = [
     ("pending", "Waiting for a decision"),
@@ -111,7 +112,11 @@ class BillyMatchReview(models.Model):
         (Billy), `res_model`, and what describe() shows.
         """
         side = "odoo" if subject.get("res_id") else "billy"
-        key = ("res_id", subject["res_id"]) if side == "odoo" else ("billy_id", subject["billy_id"])
+        key = (
+            ("res_id", "=", subject["res_id"])
+            if side == "odoo"
+            else ("billy_id", "=", subject["billy_id"])
+        )
         review = self.search(
             [
                 ("company_id", "=", company.id),
@@ -157,7 +162,8 @@ class BillyMatchReview(models.Model):
 
         Returns (skip Odoo ids, create Odoo ids, skip Billy ids, create Billy ids): records the
         sync must leave alone (pending, ignored, or a candidate of a pending review), and
-        records a person decided to create on the other side.
+        records a person decided to create on the other side. The candidates of an ignored
+        review stay alone too: nobody said they are different records.
         """
         reviews = self.search_fetch(
             [
@@ -171,11 +177,11 @@ class BillyMatchReview(models.Model):
         for review in reviews:
             if review.side == "odoo":
                 (create_odoo if review.state == "created" else skip_odoo).add(review.res_id)
-                if review.state == "pending":
+                if review.state != "created":
                     skip_billy.update(review.candidate_ids.mapped("billy_id"))
             else:
                 (create_billy if review.state == "created" else skip_billy).add(review.billy_id)
-                if review.state == "pending":
+                if review.state != "created":
                     skip_odoo.update(review.candidate_ids.mapped("res_id"))
         return skip_odoo, create_odoo, skip_billy - {False}, create_billy
 
