@@ -112,13 +112,20 @@ class FirstLinks(EnginePort):
         self._create(record)
 
     def _waiting(self, record):
+        """A record a review decides about: its own, or one where it is a candidate."""
         review = self.reviews.search(
             [
                 ("company_id", "=", self.company.id),
-                ("side", "=", "odoo"),
                 ("res_model", "=", record._name),
+                "|",
+                "&",
+                ("side", "=", "odoo"),
                 ("res_id", "=", record.id),
+                "&",
+                ("side", "=", "billy"),
+                ("candidate_ids.res_id", "=", record.id),
             ],
+            order="state_order, id desc",
             limit=1,
         )
         if review.state == "ignored":
