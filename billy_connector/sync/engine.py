@@ -42,7 +42,7 @@ RECORD_ERRORS = (BillyError, MappingError, UserError, ValidationError)
 
 
 def _because(first):
-    """`first` of a first link is why it was sure (first_link.SURE_BECAUSE), or True."""
+    """`first` of a first link is why it was sure (first_link.sure_because), or True."""
     return first if isinstance(first, str) else ""
 
 

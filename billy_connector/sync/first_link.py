@@ -11,13 +11,15 @@ from .engine_port import EnginePort
 from .mapping import MappingError, mapping_for, odoo_values
 from .matching import CREATE, HELD, REVIEW, SURE, decide, describe
 
-# the key of a sure match, as the log line of its link says
-SURE_BECAUSE = {
-    "registration": "same CVR/VAT number",
-    "number": "same product number",
-    "email": "same e-mail, used by no other record",
-    "name": "same name (name matches are accepted)",
-}
+
+def sure_because(env, key):
+    """Why a first link was sure, as its log line says."""
+    return {
+        "registration": env._("sure: same CVR/VAT number"),
+        "number": env._("sure: same product number"),
+        "email": env._("sure: same e-mail, used by no other record"),
+        "name": env._("same name (the company accepts name matches)"),
+    }[key]
 
 
 class FirstLinks(EnginePort):
@@ -92,7 +94,7 @@ class FirstLinks(EnginePort):
             self._waiting(record)
         elif decision.outcome == SURE:
             flat = unlinked_billy[decision.billy_id]
-            self.link_first(record, flat, SURE_BECAUSE[decision.key])
+            self.link_first(record, flat, sure_because(self.env, decision.key))
         elif decision.outcome == REVIEW:
             candidates = [unlinked_billy[billy_id] for billy_id in decision.candidates]
             self._odoo_review(record, values[record.id], decision, candidates)
@@ -203,7 +205,7 @@ class FirstLinks(EnginePort):
         )
         decision = plan.odoo[record.id]
         if decision.outcome == SURE:
-            self.link_first(record, free[decision.billy_id], SURE_BECAUSE[decision.key])
+            self.link_first(record, free[decision.billy_id], sure_because(self.env, decision.key))
         elif decision.outcome == REVIEW:
             rows = [free[billy_id] for billy_id in decision.candidates]
             self._odoo_review(record, values, decision, rows)
