@@ -16,6 +16,12 @@ class EnginePort:
     def batches(self, records):
         return self.run._chunks(records)
 
+    def kind_names(self):
+        return self.run._kind_names(self.kind)
+
+    def forget_cache(self):
+        self.env.invalidate_all()
+
     def ensure_links(self, records):
         self.run._ensure_links(records, self.kind.kind_of)
 

@@ -49,6 +49,7 @@ class FirstLinks(EnginePort):
                     errors[record.id] = error  # raised again in the record's savepoint
                     continue
                 entries.append(self.kind.odoo_entry(record, values[record.id]))
+            self.forget_cache()  # read a batch at a time, as the walk does
         free_billy = {
             billy_id: flat
             for billy_id, flat in unlinked_billy.items()
@@ -56,6 +57,9 @@ class FirstLinks(EnginePort):
         }
         billy_entries = [self.kind.billy_entry(flat) for flat in free_billy.values()]
         plan = decide(entries, billy_entries, self.accept_names)
+        # kept for what is created or reviewed; a sure link compares the values again
+        values = {rid: v for rid, v in values.items() if plan.odoo[rid].outcome != SURE}
+        self._forget_stale_reviews(todo, unlinked_billy)
         for batch in self.batches(todo):
             for record in batch:
                 self.guarded(
@@ -81,6 +85,26 @@ class FirstLinks(EnginePort):
                 self.guarded(
                     None, lambda f=flat: self.create_in_odoo(f), self.kind.billy_kind_of(flat)
                 )
+
+    def _forget_stale_reviews(self, todo, unlinked_billy):
+        """Pending reviews of records that are no longer unlinked (linked meanwhile, deleted,
+        archived, out of scope): nothing is left to decide."""
+        reviews = self.reviews.search(
+            [
+                ("company_id", "=", self.company.id),
+                ("res_model", "=", self.kind.res_model),
+                ("record_kind", "in", self.kind_names()),
+                ("state", "=", "pending"),
+            ]
+        )
+        unlinked_odoo = set(todo.ids)
+        reviews.filtered(
+            lambda review: (
+                review.res_id not in unlinked_odoo
+                if review.side == "odoo"
+                else review.billy_id not in unlinked_billy
+            )
+        ).unlink()
 
     def _values(self, record):
         return odoo_values(mapping_for(self.company, self.kind.kind_of(record)), record, self.ctx)

@@ -226,6 +226,12 @@ class TestMatchReview(BillyCase):
             review.candidate_ids.action_link()
         self.assertEqual(review.state, "ignored")
 
+    def test_a_review_of_a_deleted_record_goes_with_the_next_run(self):
+        _billy, partner, review = self.pending_name_match()
+        partner.unlink()
+        self.sync()
+        self.assertFalse(review.exists())
+
     def test_name_matches_accepted_by_the_company_link_without_review(self):
         billy = self.billy_contact("Fjord Design ApS")
         partner = self.make_company()
