@@ -22,9 +22,13 @@ say "ruff"
 $PY -m ruff check .
 $PY -m ruff format --check .
 
-say "billy_api: client and sandbox tests"
+say "billy_api: client and sandbox tests; the addon's pure modules (tests/addon)"
 # -p no:odoo: pytest-odoo, when installed, must not try to load an Odoo registry here
 $PY -m pytest -p no:odoo -p no:cacheprovider -q tests
+
+say "billy_connector: the engine's limits and the generated README"
+$PY scripts/check_layout.py
+$PY scripts/gen_readme.py --check
 
 say "billy_connector: pylint-odoo and OCA checks"
 $PY -m pylint --rcfile=.pylintrc billy_connector

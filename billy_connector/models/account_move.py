@@ -1,6 +1,9 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from ..sync.links import link_domain, link_values
+from ..sync.vocabulary import CHANGED, INVOICE
+
 INVOICE_WATCHED_FIELDS = {
     "partner_id",
     "invoice_date",
@@ -44,22 +47,15 @@ class AccountMove(models.Model):
     def _billy_links(self):
         # an invoice belongs to one company: its link is that company's, whatever the
         # current company is
-        return (
-            self.env["billy.link"]
-            .sudo()
-            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
-        )
+        return self.env["billy.link"].sudo().search(link_domain(None, self._name, res_id=self.ids))
 
-    def _compute_billy_link(self):
-        result = super()._compute_billy_link()
-        links = {link.res_id: link for link in self._billy_links()}
-        for move in self:
-            link = links.get(move.id)
-            move.billy_invoice_no = link.billy_invoice_no if link else False
-            move.billy_state = link.billy_state if link else False
-            move.billy_is_paid = link.billy_is_paid if link else False
-            move.billy_balance = link.billy_balance if link else 0.0
-            move.billy_pdf_url = link.billy_pdf_url if link else False
+    def _billy_show_link(self, link):
+        result = super()._billy_show_link(link)
+        self.billy_invoice_no = link.billy_invoice_no if link else False
+        self.billy_state = link.billy_state if link else False
+        self.billy_is_paid = link.billy_is_paid if link else False
+        self.billy_balance = link.billy_balance if link else 0.0
+        self.billy_pdf_url = link.billy_pdf_url if link else False
         return result
 
     def _billy_watched_fields(self):
@@ -87,19 +83,11 @@ class AccountMove(models.Model):
             return
         Link = self.env["billy.link"].sudo()
         for move in to_push:
-            link = Link.search([("res_model", "=", move._name), ("res_id", "=", move.id)])
+            link = Link.search(link_domain(None, move._name, res_id=move.id))
             if link:
-                link.state = "changed"
+                link.state = CHANGED
             else:
-                Link.create(
-                    {
-                        "company_id": move.company_id.id,
-                        "res_model": move._name,
-                        "res_id": move.id,
-                        "record_kind": "invoice",
-                        "state": "changed",
-                    }
-                )
+                Link.create(link_values(move.company_id.id, move, INVOICE, state=CHANGED))
         self.env.ref("billy_connector.ir_cron_billy_sync").sudo()._trigger()
 
     def button_draft(self):
@@ -122,7 +110,3 @@ class AccountMove(models.Model):
                 self.env._("Only customer invoices and credit notes are synced with Billy.")
             )
         return super().action_billy_sync()
-
-    def action_billy_open_pdf(self):
-        self.ensure_one()
-        return {"type": "ir.actions.act_url", "url": self.billy_pdf_url, "target": "new"}

@@ -15,8 +15,9 @@ from ..sync.custom_mapping import (
     standard_specs,
     written_fields,
 )
-from ..sync.mapping import BOTH, STANDARD_MAPPING, TO_BILLY, mapping_for
-from .billy_link import RECORD_KINDS
+from ..sync.links import link_domain
+from ..sync.mapping import STANDARD_MAPPING, mapping_for
+from ..sync.vocabulary import BOTH, CHANGED, RECORD_KINDS, SYNCED, TO_BILLY
 
 DIRECTIONS = [("both", "Both ways"), ("to_billy", "Odoo → Billy"), ("to_odoo", "Billy → Odoo")]
 ARROWS = {"both": "⇄", "to_billy": "→", "to_odoo": "←"}
@@ -244,18 +245,8 @@ class BillyFieldMapping(models.Model):
 
     @api.model
     def _billy_mark_links_changed(self, company, kinds):
-        links = (
-            self.env["billy.link"]
-            .sudo()
-            .search(
-                [
-                    ("company_id", "=", company.id),
-                    ("record_kind", "in", list(kinds)),
-                    ("state", "=", "synced"),
-                ]
-            )
-        )
-        links.write({"state": "changed"})
+        domain = link_domain(company, record_kind=list(kinds), state=SYNCED)
+        self.env["billy.link"].sudo().search(domain).write({"state": CHANGED})
         for model in {KIND_MODELS[kind] for kind in kinds if kind in KIND_MODELS}:
             if model in self.env and "billy_sync_state" in self.env[model]._fields:
                 self.env[model].invalidate_model(["billy_sync_state"])

@@ -1,19 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-SYNC_STATES = [
-    ("synced", "Synced"),
-    ("changed", "Changed since last sync"),
-    ("failed", "Failed"),
-]
-
-RECORD_KINDS = [
-    ("organization", "Organization"),
-    ("person", "Person"),
-    ("contact_person", "Contact person"),
-    ("product", "Product"),
-    ("invoice", "Invoice"),
-]
+from ..sync.vocabulary import CHANGED, LINK_STATES, RECORD_KINDS
 
 
 class BillyLink(models.Model):
@@ -52,7 +40,7 @@ class BillyLink(models.Model):
     billy_pdf_url = fields.Char(copy=False)
     odoo_fingerprint = fields.Char(copy=False)
     billy_fingerprint = fields.Char(copy=False)
-    state = fields.Selection(SYNC_STATES, default="changed", required=True, index=True)
+    state = fields.Selection(LINK_STATES, default=CHANGED, required=True, index=True)
     error = fields.Text(copy=False)
     last_sync = fields.Datetime(copy=False)
     display_record = fields.Char(compute="_compute_display_record")

@@ -1,8 +1,10 @@
 from odoo import fields, models
 from odoo.fields import Domain
 
-from ..sync.engine import SyncRun
+from ..sync.links import link_domain
 from ..sync.mapping import watched_fields
+from ..sync.run import SyncRun
+from ..sync.vocabulary import CHANGED, SYNCED
 
 BUTTON_STATES = [
     ("new", "Not synced"),
@@ -41,53 +43,41 @@ class BillyLinkedMixin(models.AbstractModel):
     )
 
     def _billy_links(self):
-        return (
-            self.env["billy.link"]
-            .sudo()
-            .search(
-                [
-                    ("company_id", "=", self.env.company.id),
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", self.ids),
-                ]
-            )
-        )
+        domain = link_domain(self.env.company, self._name, res_id=self.ids)
+        return self.env["billy.link"].sudo().search(domain)
 
     def _compute_billy_link(self):
         links = {link.res_id: link for link in self._billy_links()}
         for record in self:
-            link = links.get(record.id)
-            record.billy_id = link.billy_id if link else False
-            record.billy_sync_state = link.state if link else "new"
-            record.billy_sync_error = link.error if link else False
+            record._billy_show_link(links.get(record.id))
 
-    def _linked_ids(self, domain):
-        links = (
-            self.env["billy.link"]
-            .sudo()
-            .search(
-                [("company_id", "=", self.env.company.id), ("res_model", "=", self._name), *domain]
-            )
-        )
-        return links.mapped("res_id")
+    def _billy_show_link(self, link):
+        """Copy what the record shows of its link (`link`: None when it has none)."""
+        self.billy_id = link.billy_id if link else False
+        self.billy_sync_state = link.state if link else "new"
+        self.billy_sync_error = link.error if link else False
+
+    def _linked_ids(self, **conditions):
+        domain = link_domain(self.env.company, self._name, **conditions)
+        return self.env["billy.link"].sudo().search(domain).mapped("res_id")
 
     def _search_billy_id(self, operator, value):
         if operator not in ("=", "!=", "in", "not in", "ilike", "not ilike"):
             return NotImplemented
         if operator in ("=", "!=") and not value:
-            linked = self._linked_ids([("billy_id", "!=", False)])
+            linked = self._linked_ids(billy_id=("!=", False))
             return [("id", "not in" if operator == "=" else "in", linked)]
-        return [("id", "in", self._linked_ids([("billy_id", operator, value)]))]
+        return [("id", "in", self._linked_ids(billy_id=(operator, value)))]
 
     def _search_billy_sync_state(self, operator, value):
         if operator not in ("=", "!=", "in", "not in"):
             return NotImplemented
         states = {value} if isinstance(value, str) else set(value)
         linked_states = states - {"new"}
-        ids_in = self._linked_ids([("state", "in", list(linked_states))])
+        ids_in = self._linked_ids(state=list(linked_states))
         domain = Domain("id", "in", ids_in)
         if "new" in states:
-            domain |= Domain("id", "not in", self._linked_ids([]))
+            domain |= Domain("id", "not in", self._linked_ids())
         return ~domain if operator in ("!=", "not in") else domain
 
     def _billy_watched_fields(self):
@@ -98,18 +88,8 @@ class BillyLinkedMixin(models.AbstractModel):
         if self.env.context.get("billy_sync"):
             return
         if self._billy_watched_fields() & vals.keys():
-            links = (
-                self.env["billy.link"]
-                .sudo()
-                .search(
-                    [
-                        ("res_model", "=", self._name),
-                        ("res_id", "in", self.ids),
-                        ("state", "=", "synced"),
-                    ]
-                )
-            )
-            links.write({"state": "changed"})
+            domain = link_domain(None, self._name, res_id=self.ids, state=SYNCED)
+            self.env["billy.link"].sudo().search(domain).write({"state": CHANGED})
             self.invalidate_recordset(["billy_sync_state"])
 
     def write(self, vals):
@@ -123,13 +103,3 @@ class BillyLinkedMixin(models.AbstractModel):
         run = SyncRun(self.env.company, trigger="record")
         log = run.run_records(self)
         return self.env["billy.sync.result"].open_for(run.outcomes, log, run.reviews)
-
-    def action_billy_open_links(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Billy links"),
-            "res_model": "billy.link",
-            "view_mode": "list,form",
-            "domain": [("res_model", "=", self._name), ("res_id", "=", self.id)],
-        }

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..sync.engine import SyncRun
+from ..sync.run import SyncRun
 from .billy_link import RECORD_KINDS
 
 REVIEW_REASONS = [

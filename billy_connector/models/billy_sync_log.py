@@ -1,18 +1,8 @@
 from odoo import api, fields, models
 
+from ..sync.vocabulary import COUNTERS, RUN_STATES, summary_text
+
 TRIGGERS = [("manual", "Bulk sync"), ("cron", "Automatic"), ("record", "Sync with Billy")]
-COUNTERS = [
-    "created_billy",
-    "updated_billy",
-    "created_odoo",
-    "updated_odoo",
-    "linked",
-    "archived",
-    "unchanged",
-    "conflicts",
-    "to_review",
-    "failed",
-]
 
 
 class BillySyncLog(models.Model):
@@ -34,16 +24,7 @@ class BillySyncLog(models.Model):
     user_id = fields.Many2one("res.users", default=lambda self: self.env.user)
     start = fields.Datetime(default=fields.Datetime.now, required=True)
     end = fields.Datetime()
-    state = fields.Selection(
-        [
-            ("running", "Running"),
-            ("done", "Done"),
-            ("partial", "Done with errors"),
-            ("failed", "Failed"),
-        ],
-        default="running",
-        required=True,
-    )
+    state = fields.Selection(RUN_STATES, default="running", required=True)
     message = fields.Text()
     line_ids = fields.One2many("billy.sync.log.line", "log_id")
     created_billy = fields.Integer("Created in Billy")
@@ -63,11 +44,7 @@ class BillySyncLog(models.Model):
     @api.depends(*COUNTERS, "state", "message")
     def _compute_summary(self):
         for log in self:
-            parts = [f"{log._fields[name].string}: {log[name]}" for name in COUNTERS if log[name]]
-            text = ", ".join(parts) or self.env._("Nothing to do.")
-            if log.message:
-                text = f"{log.message}\n{text}"
-            log.summary = text
+            log.summary = summary_text(log, self.env._("Nothing to do."))
 
     @api.depends("start", "trigger")
     def _compute_display_name(self):

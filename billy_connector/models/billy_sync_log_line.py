@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from .billy_link import RECORD_KINDS
+from ..sync.vocabulary import LINE_DIRECTIONS, RECORD_KINDS
 
 
 class BillySyncLogLine(models.Model):
@@ -17,7 +17,7 @@ class BillySyncLogLine(models.Model):
     res_id = fields.Many2oneReference(model_field="res_model")
     record_name = fields.Char()
     billy_id = fields.Char()
-    direction = fields.Selection([("to_billy", "Odoo → Billy"), ("to_odoo", "Billy → Odoo")])
+    direction = fields.Selection(LINE_DIRECTIONS)
     action = fields.Selection(
         [
             ("created", "Created"),

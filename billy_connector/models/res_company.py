@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 
 from billy_api import DEFAULT_BASE_URL, BillyClient, BillyError
 
-from ..sync.engine import SyncRun
+from ..sync.run import SyncRun
 
 _logger = logging.getLogger(__name__)
 

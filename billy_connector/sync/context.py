@@ -1,16 +1,18 @@
 """What a run needs to know once: the company, Billy's reference data, Odoo's lookups."""
 
-from .mapping import MappingError
+from .errors import MappingError, no_country, unknown_country
 
-# Billy's locales (spec §1.3); an Odoo language outside them is not sent.
+# Billy's locales (docs/architecture.md); an Odoo language outside them is not sent.
 BILLY_LOCALES = {"da_DK", "en_US", "de_DE", "fr_FR", "nl_NL", "sv_SE"}
 
 
 class SyncContext:
-    def __init__(self, env, company, client):
+    def __init__(self, env, company, client, excluded_partner_ids=()):
         self.env = env
         self.company = company
         self.client = client
+        # partners that are not customers or suppliers (companies' own, internal users')
+        self.excluded_partner_ids = list(excluded_partner_ids)
         self.currency_code = company.currency_id.name
         self._countries = None
         self._langs = None
@@ -24,6 +26,19 @@ class SyncContext:
             countries = self.env["res.country"].search([])
             self._countries = {country.code: country for country in countries}
         return self._countries.get(code) if code else self.env["res.country"]
+
+    def billy_country(self, country, record_name, field_label=None):
+        """Billy's country id of an Odoo country; Billy requires one on every contact."""
+        if not country:
+            raise no_country(self.env, record_name, field_label)
+        return country.code
+
+    def odoo_country(self, code):
+        """The Odoo country of Billy's country id (an empty recordset for none)."""
+        country = self.country_by_code(code)
+        if code and not country:
+            raise unknown_country(self.env, code)
+        return country or self.env["res.country"]
 
     def billy_locale(self, lang):
         return lang if lang in BILLY_LOCALES else None

@@ -13,8 +13,10 @@ To add a record kind: give it a standard mapping (mapping.STANDARD_MAPPING), its
 import dataclasses
 from dataclasses import dataclass
 
+from .errors import MappingError
 from .fingerprint import normalize
-from .mapping import BOTH, STANDARD_MAPPING, TO_BILLY, TO_ODOO, FieldMap, MappingError
+from .mapping import STANDARD_MAPPING, FieldMap
+from .vocabulary import BOTH, TO_BILLY, TO_ODOO
 
 # Billy field types
 STRING, BOOLEAN, NUMBER, INTEGER, ENUM = "string", "boolean", "number", "integer", "enum"
@@ -206,15 +208,9 @@ def _to_billy(spec, field):
     if spec.type == COUNTRY:
 
         def country(record, ctx):
-            if not record[name] and spec.required:
-                raise MappingError(
-                    ctx.env._(
-                        "Billy needs a country for every contact: set %(field)s of %(record)s.",
-                        field=field.string,
-                        record=record.display_name,
-                    )
-                )
-            return record[name].code or None
+            if not record[name] and not spec.required:
+                return None
+            return ctx.billy_country(record[name], record.display_name, field.string)
 
         return country
     if spec.type == CURRENCY:
@@ -233,10 +229,7 @@ def _to_odoo(spec, field):
     if spec.type == COUNTRY:
 
         def country(value, record, ctx):
-            found = ctx.country_by_code(value)
-            if value and not found:
-                raise MappingError(ctx.env._("Billy's country %s is unknown in Odoo.", value))
-            return {name: found.id if found else False}
+            return {name: ctx.odoo_country(value).id or False}
 
         return country
     if spec.type == CURRENCY:

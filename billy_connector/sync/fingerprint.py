@@ -8,6 +8,13 @@ import hashlib
 import json
 from decimal import ROUND_HALF_UP, Decimal
 
+CENT = Decimal("0.01")
+
+
+def money(value):
+    """An amount to the cent, rounded half up (as Billy and Odoo round)."""
+    return Decimal(str(value or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
+
 
 def normalize(value):
     if value is None or value is False or value == "":
@@ -15,7 +22,7 @@ def normalize(value):
     if isinstance(value, bool):
         return value
     if isinstance(value, float | int | Decimal):
-        return float(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+        return float(money(value))
     if isinstance(value, str):
         return value.strip() or None
     if isinstance(value, list | tuple):

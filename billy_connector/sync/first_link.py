@@ -8,8 +8,10 @@ without matching, linked ones already have their link.
 """
 
 from .engine_port import EnginePort
-from .mapping import MappingError, mapping_for, odoo_values
+from .errors import MappingError
+from .mapping import mapping_for, odoo_values
 from .matching import CREATE, HELD, REVIEW, SURE, decide, describe
+from .vocabulary import kind_of
 
 
 def sure_because(env, key):
@@ -107,7 +109,7 @@ class FirstLinks(EnginePort):
         ).unlink()
 
     def _values(self, record):
-        return odoo_values(mapping_for(self.company, self.kind.kind_of(record)), record, self.ctx)
+        return odoo_values(mapping_for(self.company, kind_of(record)), record, self.ctx)
 
     def _decided(self, record, decision, unlinked_billy, values, errors):
         if record.id in errors:
@@ -169,7 +171,7 @@ class FirstLinks(EnginePort):
         subject["record_name"] = record.display_name
         rows = [self._billy_row(flat) for flat in candidates]
         review = self.reviews._billy_pending(
-            self.company, self.kind.kind_of(record), decision.reason, subject, rows
+            self.company, kind_of(record), decision.reason, subject, rows
         )
         self._to_review(record, review, [flat["id"] for flat in candidates])
 

@@ -1,7 +1,8 @@
 """Record kinds: how each kind is found, read, matched and written on both sides.
 
-The engine is the same for every kind; what differs lives here. Billy records are
-"flattened" first, so that pseudo fields (a person's e-mail kept on its contact person, a
+The engine is the same for every kind; what differs lives here. An instance is the run's
+`handler` of its `kinds` (vocabulary.kind_of names the kind of an Odoo record). Billy records
+are "flattened" first, so that pseudo fields (a person's e-mail kept on its contact person, a
 product's price in the company currency) read like plain fields.
 """
 
@@ -10,12 +11,14 @@ from billy_api.client import MAX_PAGE_SIZE
 
 from . import matching
 from .mapping import billy_write_values
+from .vocabulary import CONTACT_PERSON, ORGANIZATION, PERSON, PRODUCT, kind_of
 
 
 class RecordKind:
     res_model = None
     billy_resource = None
     include = None
+    kinds = ()  # the record kinds (vocabulary) this handler syncs
     list_fields = ["active"]  # what the bulk walk reads of every Odoo record at once
 
     def __init__(self, ctx):
@@ -27,22 +30,12 @@ class RecordKind:
     def odoo_domain(self):
         raise NotImplementedError
 
-    def kind_of(self, record):
-        raise NotImplementedError
-
     def odoo_entry(self, record, values):
         """What the matcher compares of an unlinked Odoo record (matching.Entry)."""
         raise NotImplementedError
 
     def create_in_odoo(self, flat, vals):
         raise NotImplementedError
-
-    # keys for matching.Matcher (the engine before matching.decide)
-    def odoo_keys(self, record, values):
-        return matching.legacy_keys(self.odoo_entry(record, values))
-
-    def billy_keys(self, flat):
-        return matching.legacy_keys(self.billy_entry(flat))
 
     # Billy side
     def billy_pages(self):
@@ -76,11 +69,9 @@ class RecordKind:
         """Values stored on the link besides billy_id (see billy.link)."""
         return {}
 
-    def search_terms(self, record, values=None):
-        """Values to search Billy with when looking for one record's twin.
-
-        `values` are the record's mapped values (odoo_values) when the caller has them.
-        """
+    def search_terms(self, record, values):
+        """Values to search Billy with when looking for one record's twin (`values`: the
+        record's mapped values, odoo_values)."""
         return []
 
 
@@ -94,7 +85,8 @@ class ContactKind(RecordKind):
     res_model = "res.partner"
     billy_resource = "contacts"
     include = "contact.contactPersons:embed"
-    list_fields = ["active", "is_company"]
+    kinds = (ORGANIZATION, PERSON)
+    list_fields = ["active", "is_company", "parent_id"]
 
     def __init__(self, ctx):
         super().__init__(ctx)
@@ -110,15 +102,12 @@ class ContactKind(RecordKind):
             ("id", "not in", self.ctx.excluded_partner_ids),
         ]
 
-    def kind_of(self, partner):
-        return "organization" if partner.is_company else "person"
-
     def odoo_entry(self, partner, values):
         # the mapped values (standard or custom mapping), the partner's own e-mail otherwise
         email = values.get("email", partner.email)
         return matching.contact_entry(
             partner.id,
-            self.kind_of(partner),
+            kind_of(partner),
             values.get("registrationNo"),
             [email] if email else [],
             values.get("name"),
@@ -139,7 +128,7 @@ class ContactKind(RecordKind):
         return flat
 
     def billy_kind_of(self, flat):
-        return "person" if flat.get("type") == "person" else "organization"
+        return PERSON if flat.get("type") == "person" else ORGANIZATION
 
     def billy_entry(self, flat):
         emails = [flat.get("email")]
@@ -156,9 +145,7 @@ class ContactKind(RecordKind):
     def billy_id_extra(self, flat):
         return {"billy_sub_id": flat.get("_sub_id")}
 
-    def search_terms(self, partner, values=None):
-        if values is None:
-            values = {"registrationNo": partner.vat or partner.company_registry}
+    def search_terms(self, partner, values):
         email = values.get("email", partner.email)
         terms = [matching.registration_key(values.get("registrationNo"))]
         return [term for term in (*terms, email, values.get("name", partner.name)) if term]
@@ -215,10 +202,12 @@ class ContactPersonKind(RecordKind):
 
     res_model = "res.partner"
     billy_resource = "contactPersons"
+    kinds = (CONTACT_PERSON,)
+    list_fields = ["active", "parent_id"]
 
     def __init__(self, ctx, company_persons, parent_links):
         super().__init__(ctx)
-        self._persons = company_persons
+        self.persons = company_persons
         self._with_person = None  # Billy contacts that have (or are getting) a person
         self.parent_links = parent_links  # Odoo partner id → Billy contact id
 
@@ -233,14 +222,11 @@ class ContactPersonKind(RecordKind):
 
     def billy_pages(self):
         # read with their contacts already; handed on in pages like Billy's
-        for start in range(0, len(self._persons), MAX_PAGE_SIZE):
-            yield BillyPage(self._persons[start : start + MAX_PAGE_SIZE])
-
-    def kind_of(self, partner):
-        return "contact_person"
+        for start in range(0, len(self.persons), MAX_PAGE_SIZE):
+            yield BillyPage(self.persons[start : start + MAX_PAGE_SIZE])
 
     def billy_kind_of(self, flat):
-        return "contact_person"
+        return CONTACT_PERSON
 
     def odoo_entry(self, partner, values):
         parent = self.parent_links.get(partner.parent_id.id)
@@ -260,7 +246,7 @@ class ContactPersonKind(RecordKind):
         body = billy_write_values(lines, values)
         body["contactId"] = self.parent_links[partner.parent_id.id]
         if self._with_person is None:
-            self._with_person = {person.get("contactId") for person in self._persons}
+            self._with_person = {person.get("contactId") for person in self.persons}
         # decided here, not in Billy's answer: several persons of a company may be in flight
         body["isPrimary"] = body["contactId"] not in self._with_person
         self._with_person.add(body["contactId"])
@@ -280,15 +266,13 @@ class ProductKind(RecordKind):
     res_model = "product.template"
     billy_resource = "products"
     include = "product.prices:embed"
+    kinds = (PRODUCT,)
 
     def odoo_domain(self):
         return [("company_id", "in", [False, self.company.id]), ("sale_ok", "=", True)]
 
-    def kind_of(self, product):
-        return "product"
-
     def billy_kind_of(self, flat):
-        return "product"
+        return PRODUCT
 
     def odoo_entry(self, product, values):
         return matching.product_entry(product.id, values.get("productNo"), values.get("name"))
@@ -296,9 +280,7 @@ class ProductKind(RecordKind):
     def billy_entry(self, flat):
         return matching.product_entry(flat["id"], flat.get("productNo"), flat.get("name"))
 
-    def search_terms(self, product, values=None):
-        if values is None:
-            values = {"productNo": product.default_code, "name": product.name}
+    def search_terms(self, product, values):
         return [term for term in (values.get("productNo"), values.get("name")) if term]
 
     def flatten(self, product):

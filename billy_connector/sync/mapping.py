@@ -10,12 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .fingerprint import normalize
-
-BOTH, TO_BILLY, TO_ODOO = "both", "to_billy", "to_odoo"
-
-
-class MappingError(Exception):
-    """A record that can't be mapped; the message tells the user what to fix."""
+from .vocabulary import BOTH, TO_BILLY, TO_ODOO
 
 
 @dataclass(frozen=True)
@@ -62,21 +57,11 @@ def _street_to_odoo(value, partner, ctx):
 
 
 def _country_to_billy(partner, ctx):
-    if not partner.country_id:
-        raise MappingError(
-            ctx.env._(
-                "Billy needs a country for every contact: set the country of %s.",
-                partner.display_name,
-            )
-        )
-    return partner.country_id.code
+    return ctx.billy_country(partner.country_id, partner.display_name)
 
 
 def _country_to_odoo(value, partner, ctx):
-    country = ctx.country_by_code(value)
-    if value and not country:
-        raise MappingError(ctx.env._("Billy's country %s is unknown in Odoo.", value))
-    return {"country_id": country.id if country else False}
+    return {"country_id": ctx.odoo_country(value).id or False}
 
 
 def _registration_to_billy(partner, ctx):

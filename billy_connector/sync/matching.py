@@ -280,37 +280,3 @@ def describe(values):
         "product_no": values.get("productNo") or False,
         "price": price if isinstance(price, (int, float)) else False,
     }
-
-
-# --- the engine before `decide` (first key wins): removed once no caller is left ----------
-
-
-def legacy_keys(entry):
-    """An entry's keys for Matcher; a contact person's keys carry its company."""
-    if entry.has_parent:
-        return [(kind, f"{entry.parent}|{value}") for kind, value in entry.match_keys()]
-    return entry.match_keys()
-
-
-class Matcher:
-    """An index of unlinked candidates by key; each candidate is handed out once."""
-
-    def __init__(self):
-        self._by_key = {}
-        self._taken = set()
-
-    def add(self, candidate_id, keys):
-        for key in keys:
-            self._by_key.setdefault(key, []).append(candidate_id)
-
-    def take(self, keys):
-        """The first untaken candidate sharing the strongest key, or None."""
-        for key in keys:
-            for candidate_id in self._by_key.get(key, ()):
-                if candidate_id not in self._taken:
-                    self._taken.add(candidate_id)
-                    return candidate_id
-        return None
-
-    def is_taken(self, candidate_id):
-        return candidate_id in self._taken

@@ -1,7 +1,7 @@
 """A dry run of a bulk sync: what would be created, updated, linked or in conflict.
 
-The preview runs the ordinary SyncRun with two changes, so that it can't drift from the real
-thing and changes nothing on either side:
+The preview runs the ordinary SyncRun (run.py) with two changes, so that it can't drift from
+the real thing and changes nothing on either side:
 
 * Billy: the run's client is wrapped by `RecordingClient`, which passes reads through and
   records writes instead of sending them, answering with the record Billy would have saved
@@ -15,7 +15,7 @@ import threading
 
 from billy_api import BillyError, BillyWriteResult
 
-from .engine import SyncRun
+from .run import SyncRun
 
 PREVIEW_PREFIX = "preview-"
 # the plural name under which Billy answers the records embedded in a write
@@ -93,15 +93,6 @@ class RecordingClient:
         return {"meta": {"success": True}}
 
 
-class PreviewRun(SyncRun):
-    """A SyncRun whose Billy writes are recorded, not sent (see RecordingClient)."""
-
-    def _start(self):
-        result = super()._start()
-        self.ctx.client = RecordingClient(self.ctx.client)
-        return result
-
-
 def preview_sync(company):
     """Dry-run a bulk sync of `company`; nothing changes in Odoo or in Billy.
 
@@ -110,7 +101,7 @@ def preview_sync(company):
     requests that would have been sent: method, resource, id).
     """
     env = company.env
-    run = PreviewRun(company, trigger="manual")
+    run = SyncRun(company, trigger="manual", wrap_client=RecordingClient)
     savepoint = env.cr.savepoint()
     try:
         log = run.run_all()

@@ -1,4 +1,5 @@
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import BillyCase
 
@@ -21,6 +22,26 @@ class TestBadAnswers(BillyCase):
         log = self.sync()
         self.assertEqual((log.linked, log.created_billy, log.failed), (1, 0, 0))
         self.assertEqual(len(self.billy_contacts()), 2)
+
+    def test_any_error_in_one_record_fails_that_record_alone(self):
+        """Not only Billy's and Odoo's known errors: PostgreSQL refuses a NUL character
+        (psycopg2 raises a plain ValueError); the record fails in its savepoint, the run goes
+        on with the next one."""
+        self.company.billy_sync_direction = "billy_to_odoo"
+        for name, city in (("Nul ApS", "Aal\x00borg"), ("Fin ApS", "Aalborg")):
+            self.billy_create(
+                "contacts", {"type": "company", "name": name, "countryId": "DK", "cityText": city}
+            )
+        guard_logger = "odoo.addons.billy_connector.sync.guard"
+        with mute_logger("odoo.sql_db"), self.assertLogs(guard_logger, "WARNING") as logged:
+            log = self.sync()
+        self.assertIn("NUL", logged.output[0])
+        self.assertEqual((log.state, log.failed, log.created_odoo), ("partial", 1, 1))
+        (failed,) = log.line_ids.filtered(lambda line: line.action == "failed")
+        self.assertIn("NUL", failed.message)
+        Partner = self.env["res.partner"]
+        self.assertTrue(Partner.search([("name", "=", "Fin ApS")]).billy_id)
+        self.assertFalse(Partner.search([("name", "=", "Nul ApS")]))
 
     def test_unknown_billy_id_on_the_button_unlinks_instead_of_failing_forever(self):
         partner = self.make_company()

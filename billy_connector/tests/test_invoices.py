@@ -11,7 +11,7 @@ class TestInvoices(BillyCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # Billy rounds VAT once per invoice (spec §7.1); Odoo does so with global rounding
+        # Billy rounds VAT once per invoice (docs/architecture.md); Odoo, with global rounding
         cls.company.tax_calculation_rounding_method = "round_globally"
         group = cls.tax_25.tax_group_id
         cls.tax_25_incl = cls.env["account.tax"].create(

@@ -2,7 +2,7 @@ from unittest.mock import patch
 
 from odoo.tests import tagged
 
-from ..sync import engine
+from ..sync import run
 from .common import BillyCase
 
 
@@ -36,10 +36,10 @@ class TestReliability(BillyCase):
         )
         for i in range(4):
             self.make_product(f"Vare {i}", default_code=f"V-{i}")
-        checkpoint = engine.SyncRun._checkpoint
+        checkpoint = run.SyncRun._checkpoint
         with (
-            patch.object(engine, "BATCH_SIZE", 2),
-            patch.object(engine.SyncRun, "_checkpoint", autospec=True) as checkpoints,
+            patch.object(run, "BATCH_SIZE", 2),
+            patch.object(run.SyncRun, "_checkpoint", autospec=True) as checkpoints,
         ):
             checkpoints.side_effect = checkpoint
             log = self.sync()

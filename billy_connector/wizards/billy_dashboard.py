@@ -4,7 +4,8 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 
-from ..models.billy_link import RECORD_KINDS
+from ..sync.links import link_domain
+from ..sync.vocabulary import CHANGED, FAILED, RECORD_KINDS
 
 RECENT_DAYS = 30
 LAST_RUNS = 10
@@ -47,9 +48,9 @@ class BillyDashboard(models.TransientModel):
             logs = self.env["billy.sync.log"].search(domain, limit=LAST_RUNS)
             dashboard.log_ids = logs
             dashboard.last_run = logs[:1].start
-            dashboard.failed_link_ids = Link.search([*domain, ("state", "=", "failed")])
+            dashboard.failed_link_ids = Link.search(link_domain(company, state=FAILED))
             dashboard.changed_link_ids = Link.search(
-                [*domain, ("state", "=", "changed"), ("billy_id", "!=", False)]
+                link_domain(company, state=CHANGED, billy_id=("!=", False))
             )
             dashboard.failed_count = len(dashboard.failed_link_ids)
             dashboard.changed_count = len(dashboard.changed_link_ids)
@@ -60,7 +61,7 @@ class BillyDashboard(models.TransientModel):
 
     def _counts_html(self):
         """A table: per record kind, the links by state and what moved each way lately."""
-        domain = [("company_id", "=", self.company_id.id)]
+        domain = link_domain(self.company_id)
         Link = self.env["billy.link"]
         states = {
             (kind, state): count
@@ -68,9 +69,8 @@ class BillyDashboard(models.TransientModel):
                 domain, ["record_kind", "state"], ["__count"]
             )
         }
-        linked = dict(
-            Link._read_group([*domain, ("billy_id", "!=", False)], ["record_kind"], ["__count"])
-        )
+        linked_domain = link_domain(self.company_id, billy_id=("!=", False))
+        linked = dict(Link._read_group(linked_domain, ["record_kind"], ["__count"]))
         since = fields.Datetime.now() - timedelta(days=RECENT_DAYS)
         moves = {
             (kind, direction): count

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
-from ..models.billy_sync_log import COUNTERS
 from ..sync.preview import preview_sync
+from ..sync.vocabulary import COUNTERS, RUN_STATES, summary_text
 
 
 class BillySyncPreview(models.TransientModel):
@@ -11,15 +11,7 @@ class BillySyncPreview(models.TransientModel):
     _description = "Billy sync preview"
 
     company_id = fields.Many2one("res.company", required=True, readonly=True)
-    state = fields.Selection(
-        [
-            ("running", "Running"),
-            ("done", "Done"),
-            ("partial", "Done with errors"),
-            ("failed", "Failed"),
-        ],
-        readonly=True,
-    )
+    state = fields.Selection(RUN_STATES, readonly=True)
     message = fields.Text(readonly=True)
     line_ids = fields.One2many("billy.sync.preview.line", "preview_id", readonly=True)
     created_billy = fields.Integer("To create in Billy", readonly=True)
@@ -40,13 +32,7 @@ class BillySyncPreview(models.TransientModel):
     @api.depends(*COUNTERS, "message")
     def _compute_summary(self):
         for preview in self:
-            parts = [
-                f"{preview._fields[name].string}: {preview[name]}"
-                for name in COUNTERS
-                if preview[name]
-            ]
-            text = ", ".join(parts) or self.env._("Nothing to do.")
-            preview.summary = f"{preview.message}\n{text}" if preview.message else text
+            preview.summary = summary_text(preview, self.env._("Nothing to do."))
 
     @api.model
     def _billy_preview(self, company):

@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..models.billy_link import RECORD_KINDS
+from ..sync.vocabulary import LINE_DIRECTIONS, RECORD_KINDS
 
 
 class BillySyncPreviewLine(models.TransientModel):
@@ -16,7 +16,7 @@ class BillySyncPreviewLine(models.TransientModel):
     res_id = fields.Many2oneReference(model_field="res_model")
     record_name = fields.Char("Record")
     billy_id = fields.Char("Billy id")
-    direction = fields.Selection([("to_billy", "Odoo → Billy"), ("to_odoo", "Billy → Odoo")])
+    direction = fields.Selection(LINE_DIRECTIONS)
     action = fields.Selection(
         [
             ("created", "Create"),

@@ -1,16 +1,14 @@
-"""Pure addon modules (billy_connector.sync.*) imported without Odoo.
+"""Plain pytest for the addon's pure modules (no Odoo): `billy_connector` is registered as a
+bare package, so that `import billy_connector.sync.decide` does not run the addon's
+__init__.py (which imports Odoo's models)."""
 
-billy_connector/__init__.py imports the Odoo models; registering the package bare (its path,
-nothing run) lets `import billy_connector.sync.matching` load only that module.
-"""
-
-import pathlib
 import sys
 import types
+from pathlib import Path
 
-_ADDON = pathlib.Path(__file__).resolve().parents[2] / "billy_connector"
+ADDON = Path(__file__).resolve().parents[2] / "billy_connector"
 
 if "billy_connector" not in sys.modules:
     package = types.ModuleType("billy_connector")
-    package.__path__ = [str(_ADDON)]
+    package.__path__ = [str(ADDON)]
     sys.modules["billy_connector"] = package

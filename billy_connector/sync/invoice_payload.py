@@ -1,0 +1,188 @@
+"""The Billy invoice of an Odoo invoice: its payload, contact, lines, VAT and rounding."""
+
+from decimal import Decimal
+
+from odoo import fields
+
+from billy_api import INVOICE_TYPE_CREDIT_NOTE, INVOICE_TYPE_INVOICE
+
+from .errors import MappingError
+from .fingerprint import money
+from .vocabulary import CONTACT_PERSON, PRODUCT
+
+MOVE_TYPES = {"out_invoice": INVOICE_TYPE_INVOICE, "out_refund": INVOICE_TYPE_CREDIT_NOTE}
+
+
+class InvoicePayload:
+    """`sync_move` syncs an Odoo invoice (a credit note needs its invoice in Billy first)."""
+
+    def __init__(self, run, sync_move):
+        self.run = run
+        self.env = run.env
+        self.company = run.company
+        self.sync_move = sync_move
+
+    def payload(self, move):
+        ctx = self.run.ctx
+        lines, tax_mode = self._lines(move)
+        contact_id, att_id = self._contact(move)
+        payload = {
+            "organizationId": ctx.organization["id"],
+            "type": MOVE_TYPES[move.move_type],
+            "contactId": contact_id,
+            "entryDate": fields.Date.to_string(move.invoice_date),
+            "currencyId": move.currency_id.name,
+            "taxMode": tax_mode,
+            "paymentTermsMode": "net",
+            "paymentTermsDays": (
+                (move.invoice_date_due or move.invoice_date) - move.invoice_date
+            ).days,
+            "externalId": self.external_id(move),
+            "lines": lines,
+        }
+        if att_id:
+            payload["attContactPersonId"] = att_id
+        if move.currency_id != self.company.currency_id:
+            # Billy: 1 unit of the invoice currency in the organization's base currency
+            rate = move.invoice_currency_rate
+            payload["exchangeRate"] = round(1 / rate, 6) if rate else None
+        if move.move_type == "out_refund" and move.reversed_entry_id:
+            payload["creditedInvoiceId"] = self.run.records.billy_id_of(
+                move.reversed_entry_id, sync=self.sync_move
+            )
+        return payload
+
+    def external_prefix(self):
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid", "")
+        return f"odoo-{uuid[:8]}-"
+
+    def external_id(self, move):
+        """The invoice's externalId in Billy: how a retry finds what an earlier try sent."""
+        return f"{self.external_prefix()}{move.id}"
+
+    def skipped_note(self, move):
+        skipped = move.invoice_line_ids.filtered(
+            lambda line: line.display_type in ("line_section", "line_note")
+        )
+        if not skipped:
+            return False
+        return self.env._(
+            "Billy has no section or note lines; left out: %s", " / ".join(skipped.mapped("name"))
+        )
+
+    # --- contact --------------------------------------------------------------------------
+
+    def _contact(self, move):
+        billy_id_of = self.run.records.billy_id_of
+        partner = move.partner_id
+        commercial = partner.commercial_partner_id
+        person_of_company = partner != commercial and not partner.is_company
+        if not person_of_company:
+            return billy_id_of(commercial), None
+        if self.company.billy_invoice_partner_priority == "organization":
+            return billy_id_of(commercial), billy_id_of(partner, CONTACT_PERSON)
+        return self._own_contact(partner), None
+
+    def _own_contact(self, person):
+        """With contact priority a person of a company is invoiced as a Billy contact of its own."""
+        run = self.run
+        run.records.billy_id_of(person, CONTACT_PERSON)
+        link = run.links.of(person, CONTACT_PERSON)
+        if link.billy_own_contact_id:
+            return link.billy_own_contact_id
+        country = person.country_id or person.commercial_partner_id.country_id
+        contact = run.ctx.client.create(
+            "contacts",
+            {
+                "organizationId": run.ctx.organization["id"],
+                "type": "person",
+                "name": person.name,
+                "countryId": run.ctx.billy_country(country, person.display_name),
+                "isCustomer": True,
+                "contactPersons": [
+                    {"name": person.name, "email": person.email or None, "isPrimary": True}
+                ],
+            },
+        ).record
+        link.billy_own_contact_id = contact["id"]
+        return contact["id"]
+
+    # --- lines ----------------------------------------------------------------------------
+
+    def _lines(self, move):
+        lines, modes = [], set()
+        product_lines = move.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+        if not product_lines:
+            raise MappingError(self.env._("%s has no invoice line Billy can take.", move.name))
+        for priority, line in enumerate(product_lines, start=1):
+            taxes = self.run.ctx.sale_taxes(line.tax_ids)
+            modes.update("incl" if tax.price_include else "excl" for tax in taxes)
+            lines.append(self._line(line, priority))
+        if len(modes) > 1:
+            raise MappingError(
+                self.env._(
+                    "%s mixes prices with and without VAT included; Billy takes one tax "
+                    "mode per invoice.",
+                    move.name,
+                )
+            )
+        return lines, (modes.pop() if modes else "excl")
+
+    def _line(self, line, priority):
+        ctx = self.run.ctx
+        ruleset = ctx.ruleset_of(line.tax_ids, line.move_id.name)
+        product_id = None
+        if line.product_id:
+            template = line.product_id.product_tmpl_id
+            own_ruleset = ctx.ruleset_for_taxes(template.taxes_id, template.display_name, False)
+            if own_ruleset == ruleset.billy_id:
+                product_id = self.run.records.billy_id_of(template, PRODUCT)
+        billy_line = {
+            "productId": product_id or self._ruleset_product(ruleset),
+            "description": line.name or (line.product_id.display_name if line.product_id else ""),
+            "quantity": line.quantity,
+            "unitPrice": line.price_unit,
+            "priority": priority,
+        }
+        billy_line.update(self._discount(line))
+        return billy_line
+
+    def _discount(self, line):
+        """Billy's discount that gives exactly Odoo's line amount, to the cent."""
+        included = any(tax.price_include for tax in line.tax_ids)
+        target = money(line.price_total if included else line.price_subtotal)
+        gross = money(Decimal(str(line.quantity)) * Decimal(str(line.price_unit)))
+        if line.discount:
+            percent = Decimal(str(line.discount))
+            if gross - money(gross * percent / 100) == target:
+                return {"discountMode": "percent", "discountValue": line.discount}
+        if gross != target:
+            # Odoo rounds the discounted line once, Billy rounds the discount: send the amount
+            return {"discountMode": "cash", "discountValue": float(gross - target)}
+        return {}
+
+    def _ruleset_product(self, ruleset):
+        """The Billy product for lines of this VAT rate that have no product of their own."""
+        if ruleset.billy_product_id:
+            return ruleset.billy_product_id
+        client = self.run.ctx.client
+        number = f"ODOO-VAT-{ruleset.rate:g}"
+        existing = [
+            p
+            for p in client.list("products", params={"q": number, "pageSize": 100})
+            if p.get("productNo") == number
+        ]
+        if existing:
+            product = existing[0]
+        else:
+            product = client.create(
+                "products",
+                {
+                    "organizationId": self.run.ctx.organization["id"],
+                    "name": self.env._("Sale (%s)", ruleset.name),
+                    "productNo": number,
+                    "salesTaxRulesetId": ruleset.billy_id,
+                },
+            ).record
+        ruleset.sudo().billy_product_id = product["id"]
+        return product["id"]

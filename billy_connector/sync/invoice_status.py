@@ -1,0 +1,131 @@
+"""What Billy says of a linked invoice: number, state, paid, balance, PDF; the totals check,
+a void in Billy, and the payments Billy registered (brought into Odoo when wanted)."""
+
+from odoo import fields
+
+from .fingerprint import fingerprint, money
+from .vocabulary import FAILED, INVOICE, SYNCED, TO_ODOO
+
+STATUS_KEYS = ("invoiceNo", "state", "isPaid", "balance", "downloadUrl")
+
+
+def status_of(invoice):
+    """The part of a Billy invoice that flows back to Odoo on every run."""
+    return {key: invoice.get(key) for key in STATUS_KEYS}
+
+
+class InvoiceStatus:
+    def __init__(self, run):
+        self.run = run
+        self.env = run.env
+        self.company = run.company
+
+    def store(self, move, link, invoice, payload):
+        """Link, status and the totals check: Billy must agree with Odoo to the cent."""
+        mismatch = self._totals_mismatch(move, invoice)
+        link.write(
+            {
+                "billy_id": invoice["id"],
+                "odoo_fingerprint": fingerprint(payload),
+                "billy_fingerprint": fingerprint(status_of(invoice)),
+                "state": FAILED if mismatch else SYNCED,
+                "error": mismatch or False,
+                "last_sync": fields.Datetime.now(),
+            }
+        )
+        self._write_status(move, link, invoice)
+
+    def refresh(self, move, link, invoice):
+        """Billy's status on the Odoo invoice; payments made in Billy registered if wanted."""
+        status_fp = fingerprint(status_of(invoice))
+        if status_fp != link.billy_fingerprint or link.state != SYNCED:
+            previous, problem = link.error, self._voided(move, invoice)
+            if not problem and "grossAmount" in invoice:
+                problem = self._totals_mismatch(move, invoice)
+            link.write(
+                {
+                    "billy_fingerprint": status_fp,
+                    "state": FAILED if problem else SYNCED,
+                    "error": problem or False,
+                    "last_sync": fields.Datetime.now(),
+                }
+            )
+            if problem and problem != previous:
+                self.run.journal.line(INVOICE, move, invoice["id"], TO_ODOO, "failed", problem)
+        self._write_status(move, link, invoice)
+        self._register_payment(move, invoice)
+
+    def missing_payment(self, move, invoice):
+        """What Billy says was paid and Odoo has not registered yet (when it should)."""
+        if invoice.get("state") == "voided":
+            return 0  # a voided invoice's balance is 0 without any payment
+        journal = self.company.billy_payment_journal_id
+        if not (self.company.billy_register_payments and journal and move.state == "posted"):
+            return 0
+        if move.payment_state in ("paid", "in_payment", "reversed"):
+            return 0
+        paid_in_billy = money(invoice.get("grossAmount")) - money(invoice.get("balance"))
+        paid_in_odoo = money(move.amount_total) - money(move.amount_residual)
+        return max(paid_in_billy - paid_in_odoo, 0)
+
+    def _totals_mismatch(self, move, invoice):
+        odoo = (move.amount_untaxed, move.amount_tax, move.amount_total)
+        billy = (invoice.get("amount"), invoice.get("tax"), invoice.get("grossAmount"))
+        if all(money(o) == money(b) for o, b in zip(odoo, billy, strict=True)):
+            return None
+        return self.env._(
+            "Totals differ. Odoo: untaxed %(o1)s, VAT %(o2)s, total %(o3)s. Billy: amount "
+            "%(b1)s, tax %(b2)s, gross %(b3)s.",
+            o1=money(odoo[0]),
+            o2=money(odoo[1]),
+            o3=money(odoo[2]),
+            b1=money(billy[0]),
+            b2=money(billy[1]),
+            b3=money(billy[2]),
+        )
+
+    def _write_status(self, move, link, invoice):
+        values = {
+            "billy_invoice_no": invoice.get("invoiceNo") or False,
+            "billy_state": invoice.get("state") or False,
+            "billy_is_paid": bool(invoice.get("isPaid")),
+            "billy_balance": invoice.get("balance") or 0.0,
+            "billy_pdf_url": invoice.get("downloadUrl") or False,
+        }
+        changed = {key: value for key, value in values.items() if link[key] != value}
+        if changed:
+            link.write(changed)
+            move.invalidate_recordset(list(values))
+
+    def _voided(self, move, invoice):
+        """Voided in Billy while still open in Odoo: the accountant must settle it in Odoo."""
+        if invoice.get("state") != "voided" or move.state == "cancel":
+            return None
+        if move.payment_state == "reversed":
+            return None
+        return self.env._(
+            "%s was voided in Billy; cancel it or issue a credit note in Odoo as well.", move.name
+        )
+
+    def _register_payment(self, move, invoice):
+        missing = self.missing_payment(move, invoice)
+        if not missing:
+            return
+        wizard = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create(
+                {
+                    "journal_id": self.company.billy_payment_journal_id.id,
+                    "amount": float(missing),
+                    "payment_date": fields.Date.context_today(move),
+                    "communication": self.env._(
+                        "Paid in Billy (%s)", move.billy_invoice_no or move.name
+                    ),
+                }
+            )
+        )
+        wizard.action_create_payments()
+        message = self.env._("Payment of %s registered from Billy.", missing)
+        self.run.journal.line(INVOICE, move, invoice["id"], TO_ODOO, "updated", message)
+        self.run.journal.note(move, message)

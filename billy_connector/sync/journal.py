@@ -1,0 +1,59 @@
+"""What a run did: counts, log lines, chatter notes and per-record outcomes.
+
+Lines and notes are buffered and written in batches (`flush`), at checkpoints and at the end.
+"""
+
+
+class Journal:
+    def __init__(self, log, keeps_outcomes):
+        self.env = log.env
+        self.log = log  # billy.sync.log
+        self.counts = {}
+        self.outcomes = []  # (record display name, outcome) of a per-record run
+        self.keeps_outcomes = keeps_outcomes  # a per-record run shows them; a bulk run counts
+        self._notes = {}  # model → {record id: body}
+        self._lines = []  # billy.sync.log.line values
+
+    def count(self, key):
+        self.counts[key] = self.counts.get(key, 0) + 1
+
+    def line(self, kind, record, billy_id, direction, action, message="", details=None):
+        """A line of the run's log (billy.sync.log.line)."""
+        self._lines.append(
+            {
+                "log_id": self.log.id,
+                "record_kind": kind,
+                "res_model": record._name if record else False,
+                "res_id": record.id if record else False,
+                "record_name": record.display_name if record else False,
+                "billy_id": billy_id,
+                "direction": direction,
+                "action": action,
+                "message": message,
+                "details": details,
+            }
+        )
+
+    def note(self, record, body):
+        """A note in the record's chatter (models with mail.thread)."""
+        if hasattr(record, "_message_log_batch"):
+            bodies = self._notes.setdefault(record._name, {})
+            bodies[record.id] = f"{bodies[record.id]} {body}" if record.id in bodies else body
+
+    def outcome(self, record, text):
+        """What happened to a record, for the popup of a per-record run."""
+        if self.keeps_outcomes:
+            self.outcomes.append((record.display_name, text))
+
+    def flush(self):
+        """Write the buffered notes and lines, and the counts so far."""
+        notes, self._notes = self._notes, {}
+        for model, bodies in notes.items():
+            records = self.env[model].browse(list(bodies)).exists()
+            records._message_log_batch(
+                {record_id: body for record_id, body in bodies.items() if record_id in records.ids}
+            )
+        lines, self._lines = self._lines, []
+        if lines:
+            self.env["billy.sync.log.line"].create(lines)
+        self.log.write(dict(self.counts))

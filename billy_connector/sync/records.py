@@ -1,0 +1,98 @@
+"""One Odoo partner or product, on its own (the Sync with Billy button, and the partners and
+products an invoice needs first): fetch its Billy record, or find its twin, or create it."""
+
+from billy_api import BillyNotFoundError
+
+from .errors import RecordFailure
+from .first_link import FirstLinks
+from .kinds import ContactKind, ContactPersonKind, ProductKind
+from .mapping import mapping_for, odoo_values
+from .vocabulary import CONTACT_PERSON, ORGANIZATION, PRODUCT, kind_of
+
+
+class RecordSync:
+    def __init__(self, run):
+        self.run = run
+        self.env = run.env
+
+    def sync_one(self, record):
+        """Sync one partner or product in its savepoint."""
+        kind = kind_of(record)
+        self.run.guard.guarded(record, kind, lambda: self._sync(kind, record))
+
+    def billy_id_of(self, record, kind=None, sync=None):
+        """The Billy id of a record, synced first (by `sync`, default: sync_one) with Billy's
+        answers awaited when it has none; raises RecordFailure when it can't get one."""
+        links = self.run.links
+        link = links.of(record, kind)
+        if not link.billy_id:
+            with self.run.guard.synchronous():
+                (sync or self.sync_one)(record)
+            link = links.of(record, kind)
+        if not link.billy_id:
+            raise RecordFailure(
+                self.env._(
+                    "%(name)s could not be synced with Billy first: %(error)s",
+                    name=record.display_name,
+                    error=link.error or self.env._("unknown reason"),
+                )
+            )
+        return link.billy_id
+
+    def _sync(self, kind, record):
+        run = self.run
+        handler = self._handler(record, kind)
+        link = run.links.of(record, kind)
+        if link.billy_id:
+            try:
+                flat = handler.flatten(handler.fetch_billy(link.billy_id))
+            except BillyNotFoundError:
+                run.pull.billy_record_gone(link, record)
+                return
+            run.pairs.reconcile(handler, kind, link, record, flat)
+            return
+        values = odoo_values(mapping_for(run.company, kind), record, run.ctx)
+        candidates = {flat["id"]: flat for flat in self._candidates(handler, record, values)}
+        FirstLinks(run, handler).link_or_create_one(record, candidates)
+
+    def _handler(self, record, kind):
+        ctx = self.run.ctx
+        if kind == PRODUCT:
+            return ProductKind(ctx)
+        if kind == CONTACT_PERSON:
+            parent_link = self._ensure_parent(record.parent_id)
+            persons = self._billy_persons_of(parent_link)
+            return ContactPersonKind(ctx, persons, {record.parent_id.id: parent_link.billy_id})
+        return ContactKind(ctx)
+
+    def _ensure_parent(self, parent):
+        link = self.run.links.of(parent, ORGANIZATION)
+        if not link.billy_id:
+            self.sync_one(parent)
+        if not link.billy_id:
+            raise RecordFailure(
+                self.env._(
+                    "The company %s could not be synced with Billy first.", parent.display_name
+                )
+            )
+        return link
+
+    def _billy_persons_of(self, parent_link):
+        contact = self.run.ctx.client.get(
+            "contacts", parent_link.billy_id, include="contact.contactPersons:embed"
+        )
+        return list(contact.get("contactPersons") or [])
+
+    def _candidates(self, handler, record, values):
+        if isinstance(handler, ContactPersonKind):
+            return [handler.flatten(person) for person in handler.persons]
+        # One search per identifying value; Billy may ignore a filter it does not know, so
+        # every candidate is checked by its keys before it is linked.
+        found = {}
+        for term in handler.search_terms(record, values):
+            params = {"q": term, "pageSize": 100}
+            for billy_record in self.run.ctx.client.list(
+                handler.billy_resource, params=params, include=handler.include
+            ):
+                found.setdefault(billy_record["id"], billy_record)
+        return [handler.flatten(billy_record) for billy_record in found.values()]

@@ -1,0 +1,225 @@
+"""A sync run: its entry points (bulk, records, preview), the company lock, checkpoints and
+commits. The run builds its collaborators once and they call each other through it:
+
+    ctx (context.py)      the company, Billy's reference data, Odoo's lookups
+    journal (journal.py)  counts, log lines, chatter notes, outcomes
+    links (links.py)      billy.link: find, create, cache, store
+    guard (guard.py)      one record's savepoint, lock and failure; Billy requests
+    walk (walk.py)        the bulk walk: Odoo and Billy records paired page by page
+    pairs (reconcile.py)  one pair: decide (decide.py), then push (push.py) or pull (pull.py)
+    records (records.py)  one Odoo record: the Sync with Billy button
+    invoices (invoices.py) customer invoices and credit notes
+"""
+
+from odoo import fields, modules
+from odoo.exceptions import UserError
+
+from billy_api import BillyError
+from billy_api.dispatch import Dispatcher
+
+from .context import SyncContext
+from .errors import SyncBusyError, error_message, sync_busy
+from .guard import RECORD_LOCK_KEYS, Guard
+from .invoices import InvoiceSync
+from .journal import Journal
+from .kinds import ContactKind, ContactPersonKind, ProductKind
+from .links import Links
+from .pull import Pull
+from .push import Push
+from .reconcile import Pairs
+from .records import RecordSync
+from .vocabulary import CONTACT_PERSON, FAILED, INVOICE, PRODUCT
+from .walk import Walk
+
+LOCK_NAMESPACE = 0x42494C4C  # "BILL": advisory lock of a company's sync runs
+# steps between two checkpoints (and commits of an automatic run): a record's work and Billy's
+# answer to it are a step each
+BATCH_SIZE = 1000
+
+
+class SyncRun:
+    """One run for one company; `log` (billy.sync.log) collects its counts and lines.
+
+    `wrap_client` (the preview's RecordingClient) wraps the company's Billy client.
+    """
+
+    def __init__(self, company, trigger="manual", wrap_client=None):
+        self.company = company.sudo()
+        self.env = self.company.env
+        self.trigger = trigger
+        self.direction = self.company.billy_sync_direction
+        self.priority = self.company.billy_priority
+        self.wrap_client = wrap_client
+        # every batch_size steps a checkpoint writes what is buffered and empties the ORM
+        # cache, so memory does not grow with the book; an automatic run also commits there,
+        # as Odoo's crons do: a crash loses at most one batch, never a link (Billy's side is
+        # matched again)
+        self.batch_size = BATCH_SIZE
+        self.commits = False
+        self._since_checkpoint = 0
+        self.log = self.ctx = self.journal = None
+        self.links = Links(self.company, self.batch_size)
+        self.guard = Guard(self)
+        self.walk = Walk(self)
+        self.pairs = Pairs(self)
+        self.push = Push(self)
+        self.pull = Pull(self)
+        self.records = RecordSync(self)
+        self.invoices = InvoiceSync(self)
+        self.reviews = self.env["billy.match.review"]  # match reviews this run wrote or met
+
+    @property
+    def counts(self):
+        return self.journal.counts
+
+    @property
+    def outcomes(self):
+        return self.journal.outcomes
+
+    # --- entry points ---------------------------------------------------------------------
+
+    def run_all(self):
+        """Sync every record kind of the company; returns the billy.sync.log."""
+        self._start(per_record=False)
+        self.guard.dispatcher = Dispatcher(self.company.billy_requests_in_flight)
+        self.commits = self.trigger == "cron" and not modules.module.current_test
+        locked = False
+        try:
+            self._lock_company(exclusive=True)
+            locked = True
+            self.guard.locks_records = False  # the company lock excludes every other sync
+            contacts = ContactKind(self.ctx)
+            self.walk.sync_kind(contacts)
+            persons = ContactPersonKind(self.ctx, contacts.company_persons, self.links.parents())
+            self.walk.sync_kind(persons)
+            self.walk.sync_kind(ProductKind(self.ctx))
+            self.invoices.sync_all()
+            self.guard.dispatcher.drain()
+        except (BillyError, UserError, SyncBusyError) as error:
+            self._abort(error)
+        finally:
+            self.guard.dispatcher.close()
+            if self.commits and locked:
+                self.env.cr.execute(
+                    "SELECT pg_advisory_unlock(%s, %s)", (LOCK_NAMESPACE, self.company.id)
+                )
+        return self._finish()
+
+    def run_records(self, records):
+        """Sync the given partners, products or invoices only (the Sync with Billy button)."""
+        self._start(per_record=True)
+        try:
+            self._lock_company(exclusive=False)
+            for record in records:
+                self.sync_record(record)
+        except (BillyError, UserError, SyncBusyError) as error:
+            self._abort(error)
+        return self._finish()
+
+    def run_billy_record(self, kind, billy_id):
+        """Create one Billy record in Odoo (a match review decided so)."""
+        self._start(per_record=True)
+        try:
+            self._lock_company(exclusive=False)
+            if kind == PRODUCT:
+                handler = ProductKind(self.ctx)
+            elif kind == CONTACT_PERSON:
+                handler = ContactPersonKind(self.ctx, [], self.links.parents())
+            else:
+                handler = ContactKind(self.ctx)
+            flat = handler.flatten(handler.fetch_billy(billy_id))
+            self.guard.guarded(None, kind, lambda: self.pull.create_in_odoo(handler, kind, flat))
+        except (BillyError, UserError, SyncBusyError) as error:
+            self._abort(error)
+        return self._finish()
+
+    def sync_record(self, record):
+        """One Odoo record, in its savepoint (an invoice by the invoices, others by records)."""
+        if record._name == "account.move":
+            self.guard.guarded(record, INVOICE, lambda: self.invoices.sync_move(record))
+        else:
+            self.records.sync_one(record)
+
+    # --- checkpoints ----------------------------------------------------------------------
+
+    def step(self):
+        """Between records: a checkpoint every batch_size steps (see __init__)."""
+        self._since_checkpoint += 1
+        if self._since_checkpoint >= self.batch_size:
+            self._checkpoint()
+
+    def _checkpoint(self):
+        # requests still in flight finish in the next batch: a crash in between leaves a
+        # Billy record without its link, which the next run finds again (matching keys,
+        # the invoice's externalId), as after any lost answer
+        self.journal.flush()
+        if self.commits:
+            self.env["ir.cron"]._commit_progress(processed=self._since_checkpoint)
+        self.env.invalidate_all()
+        self._since_checkpoint = 0
+
+    # --- start and end --------------------------------------------------------------------
+
+    def _start(self, per_record):
+        self.log = self.env["billy.sync.log"].create(
+            {
+                "company_id": self.company.id,
+                "trigger": self.trigger,
+                "direction": self.direction,
+                "user_id": self.env.uid if self.trigger != "cron" else False,
+            }
+        )
+        self.journal = Journal(self.log, keeps_outcomes=per_record)
+        client = self.company._billy_client()
+        if self.wrap_client:
+            client = self.wrap_client(client)
+        self.ctx = SyncContext(self.env, self.company, client, self._excluded_partner_ids())
+
+    def _excluded_partner_ids(self):
+        """Partners that are not customers or suppliers: companies' own and internal users'."""
+        companies = self.env["res.company"].search([])
+        users = (
+            self.env["res.users"].with_context(active_test=False).search([("share", "=", False)])
+        )
+        return list(set(companies.partner_id.ids) | set(users.partner_id.ids))
+
+    def _lock_company(self, exclusive):
+        if exclusive and self.commits:
+            function = "pg_try_advisory_lock"  # held across the batches' commits
+        elif exclusive:
+            function = "pg_try_advisory_xact_lock"
+        else:
+            function = "pg_try_advisory_xact_lock_shared"
+        self.env.cr.execute(f"SELECT {function}(%s, %s)", (LOCK_NAMESPACE, self.company.id))
+        if not self.env.cr.fetchone()[0]:
+            raise sync_busy(self.env, self.company.name)
+
+    def _abort(self, error):
+        self.log.message = error_message(self.env, error)
+        self.log.state = FAILED
+
+    def _finish(self):
+        self.guard.dispatcher.drain()
+        self.journal.flush()
+        for model in RECORD_LOCK_KEYS:
+            self.env[model].invalidate_model(["billy_id", "billy_sync_state", "billy_sync_error"])
+        values = {"end": fields.Datetime.now()}
+        if self.log.state != FAILED:
+            values["state"] = "partial" if self.counts.get("failed") else "done"
+        self.log.write(values)
+        if self.trigger == "cron" and self.log.state in (FAILED, "partial"):
+            self._notify_managers()
+        return self.log
+
+    def _notify_managers(self):
+        group = self.env.ref("billy_connector.group_billy_manager")
+        partners = group.all_user_ids.filtered(lambda u: self.company in u.company_ids).partner_id
+        self.log.message_post(
+            body=self.env._(
+                "The automatic Billy sync of %(company)s had failures: %(summary)s",
+                company=self.company.name,
+                summary=self.log.summary,
+            ),
+            partner_ids=partners.ids,
+            subtype_xmlid="mail.mt_comment",
+        )

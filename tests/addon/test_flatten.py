@@ -1,0 +1,39 @@
+"""Billy's answers read as plain fields (billy_connector/sync/kinds.py: flatten)."""
+
+from types import SimpleNamespace
+
+from billy_connector.sync.kinds import ContactKind, ProductKind
+from billy_connector.sync.vocabulary import ORGANIZATION, PERSON
+
+
+def context(currency="DKK"):
+    return SimpleNamespace(env=None, company=None, currency_code=currency)
+
+
+def test_a_person_reads_its_email_from_the_primary_contact_person():
+    contacts = ContactKind(context())
+    persons = [
+        {"id": "p1", "email": "other@x.dk"},
+        {"id": "p2", "email": "h@fjord.dk", "isPrimary": True},
+    ]
+    flat = contacts.flatten({"id": "c1", "type": "person", "contactPersons": persons})
+    assert (flat["email"], flat["_sub_id"]) == ("h@fjord.dk", "p2")
+    assert contacts.billy_kind_of(flat) == PERSON
+    assert contacts.billy_id_extra(flat) == {"billy_sub_id": "p2"}
+    assert contacts.company_persons == []
+
+
+def test_a_company_hands_its_contact_persons_on_to_the_next_kind():
+    contacts = ContactKind(context())
+    persons = [{"id": "p1", "contactId": "c1", "email": "a@fjord.dk"}]
+    flat = contacts.flatten({"id": "c1", "type": "company", "contactPersons": persons})
+    assert "email" not in flat
+    assert contacts.billy_kind_of(flat) == ORGANIZATION
+    assert contacts.company_persons == persons
+
+
+def test_a_product_reads_its_price_in_the_company_currency():
+    products = ProductKind(context("DKK"))
+    prices = [{"currencyId": "EUR", "unitPrice": 10}, {"currencyId": "DKK", "unitPrice": 75}]
+    assert products.flatten({"id": "x", "prices": prices})["unitPrice"] == 75
+    assert products.flatten({"id": "x", "prices": prices[:1]})["unitPrice"] is None
