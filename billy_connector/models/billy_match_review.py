@@ -21,6 +21,35 @@ SIDES = [("odoo", "Odoo record"), ("billy", "Billy record")]
 SUMMARY_FIELDS = ("record_name", "registration_no", "email", "address", "product_no", "price")
 
 
+def _summary(values):
+    return {name: values.get(name) or False for name in SUMMARY_FIELDS}
+
+
+def _pending_values(company, kind, reason, side, subject, candidates):
+    """A pending review's values (see BillyMatchReview._billy_pending)."""
+    rows = [
+        {
+            "res_id": candidate.get("res_id") or False,
+            "billy_id": candidate.get("billy_id") or False,
+            **_summary(candidate),
+        }
+        for candidate in candidates
+    ]
+    return {
+        "company_id": company.id,
+        "record_kind": kind,
+        "side": side,
+        "res_model": subject["res_model"],
+        "res_id": subject.get("res_id") or False,
+        "billy_id": subject.get("billy_id") or False,
+        "billy_snapshot": subject.get("snapshot") or False,
+        "reason": reason,
+        "state": "pending",
+        **_summary(subject),
+        "candidate_ids": [fields.Command.clear()] + [fields.Command.create(r) for r in rows],
+    }
+
+
 class BillyMatchReview(models.Model):
     """A record whose first link was not sure: a person links it, creates it or ignores it.
 
@@ -112,43 +141,11 @@ class BillyMatchReview(models.Model):
         (Billy), `res_model`, and what describe() shows.
         """
         side = "odoo" if subject.get("res_id") else "billy"
-        key = (
-            ("res_id", "=", subject["res_id"])
-            if side == "odoo"
-            else ("billy_id", "=", subject["billy_id"])
-        )
-        review = self.search(
-            [
-                ("company_id", "=", company.id),
-                ("side", "=", side),
-                ("res_model", "=", subject["res_model"]),
-                key,
-            ],
-            limit=1,
-        )
-        values = {
-            "company_id": company.id,
-            "record_kind": kind,
-            "side": side,
-            "res_model": subject["res_model"],
-            "res_id": subject.get("res_id") or False,
-            "billy_id": subject.get("billy_id") or False,
-            "billy_snapshot": subject.get("snapshot") or False,
-            "reason": reason,
-            "state": "pending",
-            **{name: subject.get(name) or False for name in SUMMARY_FIELDS},
-            "candidate_ids": [fields.Command.clear()]
-            + [
-                fields.Command.create(
-                    {
-                        "res_id": candidate.get("res_id") or False,
-                        "billy_id": candidate.get("billy_id") or False,
-                        **{name: candidate.get(name) or False for name in SUMMARY_FIELDS},
-                    }
-                )
-                for candidate in candidates
-            ],
-        }
+        key = "res_id" if side == "odoo" else "billy_id"
+        domain = [("company_id", "=", company.id), ("side", "=", side)]
+        domain += [("res_model", "=", subject["res_model"]), (key, "=", subject[key])]
+        review = self.search(domain, limit=1)
+        values = _pending_values(company, kind, reason, side, subject, candidates)
         if review and review.state != "pending":
             return review  # decided: the decision stands
         if review:
