@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import crash
 import run as bench
 
-from billy_api.client import counting_retries
+from billy_api.sandbox.retries import counting_retries
 
 FAULTS = [
     {"kind": "latency", "ms": 5, "rate": 0.3},

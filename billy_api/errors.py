@@ -9,6 +9,7 @@ No error ever holds the access token: the client redacts it before an error is b
 from .resources import SINGULAR, singular
 
 _MAX_MESSAGE_CHARS = 500
+MAYBE_SAVED = " The change may have been saved in Billy; check Billy before trying again."
 
 
 def _sentence(text):
@@ -28,6 +29,12 @@ def _clip(text, limit=_MAX_MESSAGE_CHARS):
 
 def _format_seconds(seconds):
     return f"{float(seconds):g} s"
+
+
+def _format_bytes(size):
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):g} MB"
+    return f"{size} bytes"
 
 
 class BillyError(Exception):
@@ -63,6 +70,14 @@ class BillyError(Exception):
         super().__init__(self.user_message)
 
     # -- message building -------------------------------------------------------------------
+    def _call(self):
+        """``" (GET /contacts)"`` when the call is known, else ``""``."""
+        return f" ({self.method} {self.path})" if self.method and self.path else ""
+
+    def _with_note(self, text):
+        """``text`` followed by the warning that a write may have been saved, if it may."""
+        return text + MAYBE_SAVED if self.maybe_applied else text
+
     def _where(self):
         """``"GET /contacts, HTTP 404, RECORD_NOT_FOUND"`` — the parts that are known."""
         parts = []
@@ -224,11 +239,10 @@ class BillyConnectionError(BillyError):
 
     @property
     def user_message(self):
-        where = f" ({self.method} {self.path})" if self.method and self.path else ""
+        where = self._call()
         if self.maybe_applied:
-            text = (
-                f"The connection to Billy was lost after the request was sent{where}. "
-                "The change may have been saved in Billy; check Billy before trying again."
+            text = self._with_note(
+                f"The connection to Billy was lost after the request was sent{where}."
             )
         else:
             text = f"Could not connect to Billy{where}"
@@ -239,24 +253,28 @@ class BillyConnectionError(BillyError):
 
 
 class BillyTimeoutError(BillyConnectionError):
-    """Billy did not connect or answer in time; ``timeout`` is the limit in seconds."""
+    """Billy did not connect or answer in time; ``timeout`` is the limit in seconds.
+
+    ``phase``: "connect" (no connection in time), "read" (no byte in time) or "deadline" (the
+    whole call, its answer and retries included, did not end in time).
+    """
 
     def __init__(self, *args, timeout=None, phase="read", **kwargs):
         self.timeout = timeout
-        self.phase = phase  # "connect" or "read"
+        self.phase = phase
         super().__init__(*args, **kwargs)
 
     @property
     def user_message(self):
-        where = f" ({self.method} {self.path})" if self.method and self.path else ""
+        where = self._call()
         within = f" within {_format_seconds(self.timeout)}" if self.timeout is not None else ""
         if self.phase == "connect":
             text = f"Could not connect to Billy{within}{where}."
+        elif self.phase == "deadline":
+            text = f"Billy did not finish answering{within}{where}; the call was stopped."
         else:
             text = f"Billy did not answer{within}{where}."
-        if self.maybe_applied:
-            text += " The change may have been saved in Billy; check Billy before trying again."
-        return text
+        return self._with_note(text)
 
 
 class BillyMalformedResponseError(BillyError):
@@ -266,10 +284,22 @@ class BillyMalformedResponseError(BillyError):
 
     @property
     def user_message(self):
-        text = super().user_message
-        if self.maybe_applied:
-            text += " The change may have been saved in Billy; check Billy before trying again."
-        return text
+        return self._with_note(super().user_message)
+
+
+class BillyResponseTooLargeError(BillyMalformedResponseError):
+    """Billy's answer was larger than the client's ``max_answer_bytes``; it was not read."""
+
+    def __init__(self, *args, limit=None, **kwargs):
+        self.limit = limit
+        super().__init__(*args, **kwargs)
+
+    @property
+    def user_message(self):
+        size = f" of {_format_bytes(self.limit)}" if self.limit else ""
+        return self._with_note(
+            f"Billy sent an answer larger than the limit{size}{self._call()}; it was not read."
+        )
 
 
 class BillyRequestError(BillyError):

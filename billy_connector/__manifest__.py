@@ -9,7 +9,7 @@
     "author": "billy_connector authors",
     "license": "LGPL-3",
     "depends": ["account"],
-    "external_dependencies": {"python": ["billy_api"]},
+    "external_dependencies": {"python": ["billy-api"]},
     "data": [
         "security/billy_connector_security.xml",
         "security/ir.model.access.csv",

@@ -19,6 +19,7 @@ PURE = {
     "kinds",
     "mapping",
     "matching",
+    "sanitize",
     "vocabulary",
 }
 

@@ -11,9 +11,16 @@ def odoo_addons_path():
         return os.environ["ODOO_ADDONS_PATH"]
     import odoo
 
-    package = next(iter(odoo.__path__))  # Odoo 19: a namespace package, no __file__
-    paths = [os.path.join(package, "addons"), os.path.join(os.path.dirname(package), "addons")]
-    return ",".join(path for path in paths if os.path.isdir(path))
+    # Odoo 19 is a namespace package (no __file__); an editable install (pip install -e) adds
+    # entries to its __path__ that are not folders
+    packages = [path for path in odoo.__path__ if os.path.isdir(path)]
+    paths = []
+    for package in packages:
+        for path in (os.path.join(package, "addons"), os.path.join(package, os.pardir, "addons")):
+            path = os.path.realpath(path)
+            if os.path.isdir(path) and path not in paths:
+                paths.append(path)
+    return ",".join(paths)
 
 
 if __name__ == "__main__":

@@ -1,70 +1,77 @@
 #!/usr/bin/env bash
 # The project's test command: ruff, the billy_api tests, the addon's linters and, where Odoo 19
 # is importable, the Odoo tests (pytest-odoo, then Odoo's own runner) on a fresh database.
+# It installs what it needs into the Python that runs Odoo.
 #
 #   scripts/test.sh                 everything
-#   ODOO_PYTHON=/path/python3 ...   the interpreter that can import Odoo 19 (default: python3)
+#   scripts/test.sh --with-odoo     fetch Odoo 19 into var/ first when no Python imports it
+#   ODOO_PYTHON=/path/python3 ...   the interpreter that can import Odoo 19 (default: python3,
+#                                   else the Odoo that the demo or --with-odoo fetched)
 #   ODOO_ADDONS_PATH=a,b ...        Odoo's addons folders (default: found beside the odoo package)
 #   BILLY_SKIP_ODOO_RUNNER=1 ...    skip the second pass with Odoo's own runner
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
-PY=${ODOO_PYTHON:-python3}
-export PYTHONPATH="$REPO${PYTHONPATH:+:$PYTHONPATH}"
-export PIP_DISABLE_PIP_VERSION_CHECK=1
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 
-say() { printf '\n== %s\n' "$*"; }
+fetch=""
+for arg in "$@"; do
+  case "$arg" in
+    --with-odoo) fetch=fetch ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument: $arg (try --help)" ;;
+  esac
+done
 
-say "Dependencies"
-$PY -m pip install -q -r requirements-dev.txt 2>&1 | grep -v "Running pip as the 'root' user" || true
+find_odoo_python $fetch
+
+say "Dependencies (for $PY)"
+install_billy_api
+pip_install -r requirements-dev.txt ${HAVE_ODOO:+pytest-odoo}
+echo "installed: billy-api and its dependencies, requirements-dev.txt${HAVE_ODOO:+, pytest-odoo}"
 
 say "ruff"
-$PY -m ruff check .
-$PY -m ruff format --check .
+"$PY" -m ruff check .
+"$PY" -m ruff format --check .
 
 say "billy_api: client and sandbox tests; the addon's pure modules (tests/addon)"
 # -p no:odoo: pytest-odoo, when installed, must not try to load an Odoo registry here
-$PY -m pytest -p no:odoo -p no:cacheprovider -q tests
+"$PY" -m pytest -p no:odoo -p no:cacheprovider -q tests
 
 say "billy_connector: the engine's limits and the generated README"
 $PY scripts/check_layout.py
 $PY scripts/gen_readme.py --check
 
 say "billy_connector: pylint-odoo and OCA checks"
-$PY -m pylint --rcfile=.pylintrc billy_connector
-oca-checks-odoo-module billy_connector
+"$PY" -m pylint --rcfile=.pylintrc billy_connector
+tool oca-checks-odoo-module billy_connector
 if compgen -G "billy_connector/i18n/*.po*" >/dev/null; then
-  oca-checks-po billy_connector/i18n/*.po*
+  tool oca-checks-po billy_connector/i18n/*.po*
 fi
 
-odoo_serie=$(cd / && $PY -c 'import odoo.release as r; print(r.serie)' 2>/dev/null || true)
-if [ "$odoo_serie" != "19.0" ]; then
+if [ -z "$HAVE_ODOO" ]; then
   say "ODOO TESTS SKIPPED"
-  echo "!! Odoo 19 is not importable by '$PY' (found: ${odoo_serie:-none})."
-  echo "!! The billy_connector Odoo tests did NOT run. Make Odoo 19.0 importable by python3,"
-  echo "!! or name its interpreter in ODOO_PYTHON, and run this command again."
+  echo "!! Odoo 19 is not importable by '$PY' (found: $(odoo_serie_of "$PY" | grep . || echo none))."
+  echo "!! The billy_connector Odoo tests did NOT run. Run scripts/test.sh --with-odoo (fetches"
+  echo "!! Odoo 19 into var/), or name the interpreter of your Odoo 19 in ODOO_PYTHON."
   exit 0
 fi
 
 say "PostgreSQL"
 scripts/ensure-postgres.sh "$PY"
 
-ODOO_ADDONS_PATH=$(cd / && $PY "$REPO/scripts/odoo_addons_path.py")
-ADDONS="$ODOO_ADDONS_PATH,$REPO"
+ADDONS=$(odoo_addons)
 DB="billy_test_$$"
 LOGS=$(mktemp -d)
 cleanup() { dropdb --if-exists "$DB" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
-odoo() { (cd / && $PY -m odoo --addons-path="$ADDONS" --http-interface=127.0.0.1 -d "$DB" "$@"); }
+odoo() { (cd / && "$PY" -m odoo --addons-path="$ADDONS" --http-interface=127.0.0.1 -d "$DB" "$@"); }
 
 say "Odoo 19: install billy_connector on a fresh database ($DB)"
-$PY -m pip install -q pytest-odoo 2>&1 | grep -v "Running pip as the 'root' user" || true
 odoo -i billy_connector --stop-after-init --log-level=warn >"$LOGS/install.log" 2>&1 || {
   cat "$LOGS/install.log"; exit 1; }
-if grep -E " (WARNING|ERROR|CRITICAL) " "$LOGS/install.log"; then
-  echo "!! installing billy_connector logged the warnings or errors above"; exit 1
-fi
-echo "installed with no warning or error in the log"
+"$PY" scripts/odoo_log_check.py "$LOGS/install.log" "$REPO"
 
 say "Chromium for the browser tests (tours)"
 http_args=()
@@ -82,13 +89,13 @@ else
 fi
 
 say "Odoo 19: billy_connector tests with pytest-odoo"
-$PY -m pytest -p no:cacheprovider -q --odoo-database="$DB" --odoo-addons-path="$ADDONS" \
+"$PY" -m pytest -p no:cacheprovider -q --odoo-database="$DB" --odoo-addons-path="$ADDONS" \
   --odoo-log-level=warn "${http_args[@]}" billy_connector/tests
 
 if [ -z "${BILLY_SKIP_ODOO_RUNNER:-}" ]; then
   say "Odoo 19: the same tests with Odoo's own runner (--test-tags /billy_connector)"
   # the tours need Odoo's HTTP server: on a free port, beside a demo on 8069
-  http_port=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  http_port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   odoo --test-tags /billy_connector --stop-after-init --log-level=test --http-port="$http_port" \
     >"$LOGS/runner.log" 2>&1 || true
   summary=$(grep -E "odoo.tests.result: [0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests" "$LOGS/runner.log" | tail -1 || true)

@@ -19,7 +19,7 @@ from billy_api import (
     BillyTimeoutError,
     BillyValidationError,
 )
-from billy_api.client import counting_retries
+from billy_api.sandbox.retries import counting_retries
 
 CONTACT = {"id": "c1", "name": "Acme ApS"}
 
@@ -39,7 +39,7 @@ def test_get_is_retried_after_503_then_succeeds(rsps):
 
 def test_backoff_is_exponential_capped_and_jittered(rsps):
     client, sleep = make_client(max_retries=5, backoff_base=1.0, backoff_max=5.0)
-    client._random = lambda: 1.0  # top of the jitter range
+    client._transport.random = lambda: 1.0  # top of the jitter range
     for _ in range(6):
         rsps.get(f"{BASE}/contacts/c1", status=500)
     with pytest.raises(BillyServerError):
@@ -48,7 +48,7 @@ def test_backoff_is_exponential_capped_and_jittered(rsps):
 
     rsps.reset()
     client, sleep = make_client(max_retries=3, backoff_base=1.0, backoff_max=5.0)
-    client._random = lambda: 0.0  # bottom of the jitter range
+    client._transport.random = lambda: 0.0  # bottom of the jitter range
     for _ in range(4):
         rsps.get(f"{BASE}/contacts/c1", status=500)
     with pytest.raises(BillyServerError):

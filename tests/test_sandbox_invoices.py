@@ -1,4 +1,4 @@
-"""Invoices as Billy keeps them: totals (spec §7 fixtures), terms, approval, credit notes."""
+"""Invoices as Billy keeps them: totals, terms, approval, credit notes."""
 
 import threading
 

@@ -1,4 +1,4 @@
-"""Bank payments: partial and full payments, voiding, validation (spec §5.13, §6.6)."""
+"""Bank payments: partial and full payments, voiding, validation."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Billy's invoice arithmetic: totals (spec §7.1) and due dates (spec §7.2).
+"""Billy's invoice arithmetic: totals and due dates.
 
 Totals follow Billy's own calculator (``invoice-total.js``): decimal arithmetic, every rounding
 to two decimals *half-up*, the line tax left unrounded and the invoice tax rounded once at the end.

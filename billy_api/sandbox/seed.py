@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 
-from .resources import Writer
+from .resources.writer import Writer
 from .store import OrgData, Store, new_id, now_str
 
 SEEDS = ("danish", "demo", "empty")
@@ -149,7 +149,7 @@ def create_org(store: Store, name: str, seed: str = "danish", org_id: str | None
             {
                 "name": "Salgsmoms 25%",
                 "abbreviation": "S25",
-                # UNCONFIRMED (spec §5.9): rates are fractions (0.25), like Billy's calculator.
+                # UNCONFIRMED: rates are fractions (0.25), like Billy's calculator.
                 "rate": 0.25,
                 "appliesToSales": True,
             },

@@ -38,14 +38,13 @@ class SandboxServer:
         seed: str = "danish",
         state_file: str | None = None,
         latency_ms: int = 0,
-        fault_seed: int | None = None,
     ):
         if seed not in seeding.SEEDS:
             raise ValueError(f"unknown seed {seed!r} (one of {', '.join(seeding.SEEDS)})")
         self.host = host
         self.port = port
         self.store = Store()
-        self.faults = FaultInjector(fault_seed)
+        self.faults = FaultInjector()
         self.stats_counter = Stats()
         self.app = SandboxApp(
             self.store,
@@ -143,17 +142,6 @@ class SandboxServer:
 
     def org_id(self, token: str) -> str:
         return self.store.org_id(token)
-
-    def seed_records(self, token: str, records: dict) -> dict:
-        """Load records like ``POST /_sandbox/seed`` (over HTTP, so the server must run)."""
-        request = urllib.request.Request(
-            f"{self.control_url}/seed",
-            data=json.dumps({"token": token, "records": records}).encode(),
-            headers={"Content-Type": "application/json"},
-            method="POST",
-        )
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return json.loads(response.read())
 
     def void_invoice(self, invoice_id: str) -> dict:
         request = urllib.request.Request(

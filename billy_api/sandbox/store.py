@@ -60,7 +60,7 @@ def new_id() -> str:
 
 
 def now_str() -> str:
-    """A Billy datetime: ``YYYY-MM-DDTHH:MM:SS``, UTC, no offset (spec §5, UNCONFIRMED zone)."""
+    """A Billy datetime: ``YYYY-MM-DDTHH:MM:SS``, UTC, no offset (UNCONFIRMED zone)."""
     return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
 
 
@@ -77,9 +77,6 @@ class OrgData:
     @property
     def organization(self) -> dict:
         return self.tables["organizations"][self.org_id]
-
-    def table(self, plural: str) -> dict[str, dict]:
-        return self.tables[plural]
 
     def insert(self, plural: str, record: dict) -> dict:
         self.tables[plural][record["id"]] = record

@@ -101,7 +101,12 @@ class BillyFieldMapping(models.Model):
             if kind not in BILLY_FIELDS or line.billy_field not in BILLY_FIELDS[kind]:
                 line.compatible_field_ids = Fields
                 continue
-            names = compatible_fields(self.env, kind, line.billy_field, line.direction)
+            model = self.env[KIND_MODELS[kind]]
+            names = [
+                name
+                for name in compatible_fields(self.env, kind, line.billy_field, line.direction)
+                if self._billy_may_read(model._fields[name])
+            ]
             line.compatible_field_ids = Fields.search(
                 [("model", "=", KIND_MODELS[kind]), ("name", "in", names)]
             )
@@ -115,6 +120,14 @@ class BillyFieldMapping(models.Model):
             line.converter = "standard" if standard else "generic"
 
     # --- validation -----------------------------------------------------------------------
+
+    def _billy_may_read(self, field):
+        """Whether the user may read `field`: a mapping pushes its value to Billy as superuser.
+
+        The user, not the environment: constraints run in sudo.
+        """
+        user = self.env.user
+        return not field.groups or user._is_superuser() or user.has_groups(field.groups)
 
     def _incompatibility(self):
         """Why this line is impossible, or None."""
@@ -135,6 +148,12 @@ class BillyFieldMapping(models.Model):
                 "%(field)s is not a field of %(model)s.",
                 field=self.odoo_field_id.display_name,
                 model=model,
+            )
+        if not self._billy_may_read(field):
+            return self.env._(
+                "%s is restricted to some user groups and you are not in them: a mapping "
+                "would send its value to Billy.",
+                field.string,
             )
         if spec.required and self.direction not in (BOTH, TO_BILLY):
             return self.env._(

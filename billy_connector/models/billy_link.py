@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..sync.sanitize import clean_values
 from ..sync.vocabulary import CHANGED, LINK_STATES, RECORD_KINDS
 
 
@@ -53,6 +54,15 @@ class BillyLink(models.Model):
         "UNIQUE (company_id, res_model, billy_id)",
         "A Billy record can be linked to only one Odoo record per company.",
     )
+
+    # what Billy said (invoice numbers, PDF links, its error messages) is stored as it is said:
+    # cleaned of what PostgreSQL refuses, or one bad answer would fail the run
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create(clean_values(vals_list))
+
+    def write(self, vals):
+        return super().write(clean_values(vals))
 
     @api.depends("res_model", "res_id")
     def _compute_display_record(self):

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 from odoo.fields import Domain
 
 from ..sync.links import link_domain
@@ -98,8 +99,23 @@ class BillyLinkedMixin(models.AbstractModel):
         return res
 
     def action_billy_sync(self):
-        """Sync the selected records with the current company's Billy organization."""
+        """Sync the selected records with the current company's Billy organization.
+
+        Anyone who may edit the records may sync them, each to the Billy of the company it
+        belongs to (or of the current company, for a record shared by all companies).
+        """
         self.check_access("write")
-        run = SyncRun(self.env.company, trigger="record")
+        company = self.env.company
+        foreign = self.filtered(lambda record: record.company_id and record.company_id != company)
+        if foreign:
+            raise UserError(
+                self.env._(
+                    "%(records)s belongs to another company than %(company)s: switch to that "
+                    "company to sync it with its Billy.",
+                    records=", ".join(foreign.mapped("display_name")),
+                    company=company.name,
+                )
+            )
+        run = SyncRun(company, trigger="record")
         log = run.run_records(self)
-        return self.env["billy.sync.result"].open_for(run.outcomes, log, run.reviews)
+        return self.env["billy.sync.result"]._open_for(run.outcomes, log, run.reviews)

@@ -186,6 +186,7 @@ class BillyMatchReview(models.Model):
 
     def _check_pending(self):
         self.check_access("write")
+        self.company_id._billy_check_manager()
         for review in self:
             if review.state != "pending":
                 raise UserError(self.env._("%s has already been decided.", review.display_name))
@@ -209,7 +210,7 @@ class BillyMatchReview(models.Model):
         """The decided record syncs at once; returns the popup of that sync."""
         run = SyncRun(self.company_id, trigger="record")
         log = run.run_records(record.with_company(self.company_id))
-        return self.env["billy.sync.result"].open_for(run.outcomes, log, run.reviews)
+        return self.env["billy.sync.result"]._open_for(run.outcomes, log, run.reviews)
 
     def _link(self, candidate):
         self._check_pending()
@@ -284,7 +285,7 @@ class BillyMatchReview(models.Model):
         self._decide("created", self.env._("Created as new in Odoo"))
         run = SyncRun(self.company_id, trigger="record")
         log = run.run_billy_record(self.record_kind, self.billy_id)
-        return self.env["billy.sync.result"].open_for(run.outcomes, log)
+        return self.env["billy.sync.result"]._open_for(run.outcomes, log)
 
     def action_ignore(self):
         """Leave the record out of the sync until the review is reset."""
@@ -296,6 +297,7 @@ class BillyMatchReview(models.Model):
     def action_reset(self):
         """Forget an ignore: the record is matched again (at once for an Odoo record)."""
         self.check_access("write")
+        self.company_id._billy_check_manager()
         ignored = self.filtered(lambda review: review.state == "ignored")
         if ignored != self:
             raise UserError(self.env._("Only an ignored review can be reset."))

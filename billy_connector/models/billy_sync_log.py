@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ..sync.sanitize import clean_values
 from ..sync.vocabulary import COUNTERS, RUN_STATES, summary_text
 
 TRIGGERS = [("manual", "Bulk sync"), ("cron", "Automatic"), ("record", "Sync with Billy")]
@@ -40,6 +41,14 @@ class BillySyncLog(models.Model):
     )
     failed = fields.Integer()
     summary = fields.Text(compute="_compute_summary")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create(clean_values(vals_list))
+
+    def write(self, vals):
+        # the run's message may quote Billy (see sync/sanitize.py)
+        return super().write(clean_values(vals))
 
     @api.depends(*COUNTERS, "state", "message")
     def _compute_summary(self):

@@ -1,5 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
+from ..sync.sanitize import clean_values
 from ..sync.vocabulary import LINE_DIRECTIONS, RECORD_KINDS
 
 
@@ -33,3 +34,8 @@ class BillySyncLogLine(models.Model):
     )
     message = fields.Text()
     details = fields.Text(help="Both versions of a record in conflict.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # messages and conflict details quote Billy: a NUL there would fail the whole run
+        return super().create(clean_values(vals_list))

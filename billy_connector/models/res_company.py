@@ -1,13 +1,17 @@
 import logging
+from urllib.parse import urlsplit
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from billy_api import DEFAULT_BASE_URL, BillyClient, BillyError
 
 from ..sync.run import SyncRun
 
 _logger = logging.getLogger(__name__)
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost")  # the Billy sandbox may speak plain http there
+MANAGER_GROUP = "billy_connector.group_billy_manager"
 
 SYNC_DIRECTIONS = [
     ("odoo_to_billy", "Odoo → Billy"),
@@ -30,7 +34,9 @@ class ResCompany(models.Model):
         string="Billy API URL",
         default=DEFAULT_BASE_URL,
         required=True,
-        help="Billy's v2 API. Point it at the local Billy sandbox for demos and tests.",
+        help="Billy's v2 API (https). Point it at the local Billy sandbox "
+        "(http://127.0.0.1:…/v2) for demos and tests. Only administrators change it; "
+        "changing it clears the API key.",
     )
     billy_sync_mode = fields.Selection(
         [("manual", "Manual"), ("auto", "Automatic (every 3 hours)")],
@@ -85,29 +91,91 @@ class ResCompany(models.Model):
         help="A first sync links records whose name (and country) alone agree, when exactly "
         "one record on each side has that name. Off: such matches wait in the match review.",
     )
+    # portal users read their company: what Billy said about the connection is not for them
     billy_connection_state = fields.Selection(
         [("unknown", "Not tested"), ("ok", "Connected"), ("failed", "Failed")],
         default="unknown",
         required=True,
         copy=False,
+        groups="base.group_user",
     )
-    billy_connection_message = fields.Char(copy=False)
-    billy_organization_id = fields.Char(string="Billy organization id", copy=False)
-    billy_organization_name = fields.Char(copy=False)
+    billy_connection_message = fields.Char(copy=False, groups="base.group_user")
+    billy_organization_id = fields.Char(
+        string="Billy organization id", copy=False, groups="base.group_user"
+    )
+    billy_organization_name = fields.Char(copy=False, groups="base.group_user")
+
+    @api.constrains("billy_api_url")
+    def _check_billy_api_url(self):
+        for company in self:
+            url = urlsplit(company.billy_api_url or "")
+            secure = url.scheme == "https" and url.hostname
+            if not (secure or (url.scheme == "http" and url.hostname in LOCAL_HOSTS)):
+                raise ValidationError(
+                    self.env._(
+                        "The Billy API URL of %(company)s must start with https:// (plain "
+                        "http only for a local sandbox on 127.0.0.1 or localhost): %(url)s",
+                        company=company.name,
+                        url=company.billy_api_url,
+                    )
+                )
+
+    def _billy_check_url_writer(self, vals):
+        # the URL decides where the API key is sent: administrators only
+        if "billy_api_url" in vals and not self.env.is_system():
+            raise AccessError(self.env._("Only administrators may change the Billy API URL."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._billy_check_url_writer(vals)
+        return super().create(vals_list)
 
     def write(self, vals):
+        self._billy_check_url_writer(vals)
+        if any(name.startswith("billy_") for name in vals):
+            # Billy settings: may edit companies ("Access Rights") is not may manage Billy
+            self._billy_check_manager()
+        moved = self.browse()
+        if "billy_api_url" in vals and "billy_api_key" not in vals:
+            moved = self.filtered(lambda c: c.billy_api_url != vals["billy_api_url"])
         mapping = self.env["billy.field.mapping"]
         mapping_before = mapping._billy_signatures(self) if "billy_mapping_mode" in vals else None
         res = super().write(vals)
+        if moved:
+            # a key is for the Billy it was made for: never send it to a new address
+            super(ResCompany, moved.sudo()).write({"billy_api_key": False})  # pylint: disable=super-method-mismatch
         if mapping_before is not None:
             mapping._billy_apply_mode(self, mapping_before)
         if {"billy_api_key", "billy_api_url"} & vals.keys():
             for company in self:
                 if company.sudo().billy_api_key:
-                    company.billy_test_connection()
+                    company._billy_test_connection()
                 else:
                     company._billy_set_connection("unknown", self.env._("No API key."))
         return res
+
+    def _billy_check_manager(self):
+        """Refuse unless the caller is a Billy manager working in each of these companies.
+
+        Every public method that talks to Billy, syncs or changes Billy settings calls this
+        first: the work itself then runs as superuser. Superuser callers (the cron, code
+        that already checked) pass.
+        """
+        if self.env.su:
+            return
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                self.env._("Only Billy managers may sync with Billy or change its settings.")
+            )
+        foreign = self - self.env.companies
+        if foreign:
+            raise AccessError(
+                self.env._(
+                    "You are not working in %s: switch to the company first.",
+                    ", ".join(foreign.sudo().mapped("name")),
+                )
+            )
 
     def _billy_client(self, **options):
         """A client for this company's Billy organization; raises a readable UserError."""
@@ -120,7 +188,8 @@ class ResCompany(models.Model):
                     self.name,
                 )
             )
-        return BillyClient(key, base_url=self.billy_api_url or DEFAULT_BASE_URL, **options)
+        url = self.sudo().billy_api_url or DEFAULT_BASE_URL
+        return BillyClient(key, base_url=url, **options)
 
     def _billy_set_connection(self, state, message, organization=None):
         values = {"billy_connection_state": state, "billy_connection_message": message}
@@ -132,7 +201,11 @@ class ResCompany(models.Model):
 
     def billy_test_connection(self):
         """Ask Billy for the token's organization and store the result on the company."""
-        for company in self:
+        self._billy_check_manager()
+        return self._billy_test_connection()
+
+    def _billy_test_connection(self):
+        for company in self.sudo():
             try:
                 organization = company._billy_client(max_retries=1).get_organization()
             except UserError as error:
@@ -166,16 +239,21 @@ class ResCompany(models.Model):
 
     def billy_mapping_reset(self):
         """Bring the standard field mapping back (the custom mapping starts again from it)."""
+        self._billy_check_manager()
         self.env["billy.field.mapping"]._billy_reset(self)
         return True
 
     def billy_sync_all(self, trigger="manual"):
         """Sync every record kind of this company now; returns the run's billy.sync.log."""
         self.ensure_one()
+        self._billy_check_manager()
+        if trigger != "manual" and not self.env.su:
+            # an automatic run commits as it goes: the cron's, not a caller's, to choose
+            raise AccessError(self.env._("Only the scheduler starts automatic Billy syncs."))
         return SyncRun(self, trigger=trigger).run_all()
 
     @api.model
     def _cron_billy_sync(self):
-        companies = self.search([("billy_sync_mode", "=", "auto")])
-        for company in companies.filtered(lambda c: c.sudo().billy_api_key):
+        companies = self.sudo().search([("billy_sync_mode", "=", "auto")])
+        for company in companies.filtered(lambda c: c.billy_api_key):
             company.billy_sync_all(trigger="cron")

@@ -4,10 +4,19 @@ from odoo import api, fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    # one inverse for both: a new URL clears the key unless a key comes with it (res.company)
     billy_api_key = fields.Char(
-        related="company_id.billy_api_key", readonly=False, groups="base.group_system"
+        compute="_compute_billy_connection_fields",
+        inverse="_inverse_billy_connection_fields",
+        readonly=False,
+        groups="base.group_system",
     )
-    billy_api_url = fields.Char(related="company_id.billy_api_url", readonly=False)
+    billy_api_url = fields.Char(
+        compute="_compute_billy_connection_fields",
+        inverse="_inverse_billy_connection_fields",
+        readonly=False,
+        groups="base.group_system",
+    )
     billy_sync_mode = fields.Selection(related="company_id.billy_sync_mode", readonly=False)
     billy_sync_direction = fields.Selection(
         related="company_id.billy_sync_direction", readonly=False
@@ -36,20 +45,41 @@ class ResConfigSettings(models.TransientModel):
     billy_connection_state = fields.Selection(related="company_id.billy_connection_state")
     billy_connection_message = fields.Char(related="company_id.billy_connection_message")
 
+    @api.depends("company_id")
+    def _compute_billy_connection_fields(self):
+        for settings in self:
+            company = settings.company_id.sudo()
+            settings.billy_api_key = company.billy_api_key
+            settings.billy_api_url = company.billy_api_url
+
+    def _inverse_billy_connection_fields(self):
+        for settings in self:
+            company = settings.company_id
+            vals = {
+                name: settings[name]
+                for name in ("billy_api_key", "billy_api_url")
+                if settings[name] != company.sudo()[name]
+            }
+            if vals:
+                company.write(vals)
+
     def action_billy_test_connection(self):
         self.ensure_one()
+        self.company_id._billy_check_manager()
         self.execute()
         self.company_id.billy_test_connection()
         return {"type": "ir.actions.client", "tag": "reload"}
 
     def action_billy_sync_now(self):
         self.ensure_one()
+        self.company_id._billy_check_manager()
         self.execute()
         log = self.company_id.billy_sync_all()
-        return self.env["billy.sync.result"].open_for([], log)
+        return self.env["billy.sync.result"]._open_for([], log)
 
     def action_billy_open_tax_maps(self):
         self.ensure_one()
+        self.company_id._billy_check_manager()
         self.execute()
         if not self.env["billy.tax.map"].search_count([("company_id", "=", self.company_id.id)]):
             self.company_id.billy_test_connection()
@@ -70,6 +100,7 @@ class ResConfigSettings(models.TransientModel):
     def action_billy_mapping_edit(self):
         """Save the settings and open the company's custom mapping, one group per kind."""
         self.ensure_one()
+        self.company_id._billy_check_manager()
         self.execute()
         Mapping = self.env["billy.field.mapping"]
         Mapping._billy_copy_standard(self.company_id)
@@ -85,6 +116,7 @@ class ResConfigSettings(models.TransientModel):
 
     def action_billy_mapping_reset(self):
         self.ensure_one()
+        self.company_id._billy_check_manager()
         self.execute()
         self.company_id.billy_mapping_reset()
         return {"type": "ir.actions.client", "tag": "reload"}

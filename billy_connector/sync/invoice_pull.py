@@ -3,6 +3,7 @@
 from billy_api import INVOICE_TYPE_CREDIT_NOTE
 
 from .errors import MappingError, RecordFailure
+from .sanitize import clean_values
 from .vocabulary import INVOICE, TO_ODOO
 
 
@@ -52,7 +53,7 @@ class InvoicePull:
         credited = invoice.get("creditedInvoiceId")
         if credited:
             vals["reversed_entry_id"] = run.links.record_of("account.move", credited).id or False
-        move = self.env["account.move"].with_context(billy_sync=True).create(vals)
+        move = self.env["account.move"].with_context(billy_sync=True).create(clean_values(vals))
         if invoice.get("state") == "approved":
             move.with_context(billy_sync=True).action_post()
         link = run.links.of(move, INVOICE)

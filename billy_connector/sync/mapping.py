@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .fingerprint import normalize
+from .sanitize import clean_values
 from .vocabulary import BOTH, TO_BILLY, TO_ODOO
 
 
@@ -235,9 +236,9 @@ def billy_write_values(lines, values, fields=None):
 
 
 def odoo_write_values(lines, billy_record, record, ctx):
-    """The Odoo values that bring a record in line with a Billy record."""
+    """The Odoo values that bring a record in line with a Billy record (storable: sanitize)."""
     vals = {}
     for line in lines:
         if line.pulls and line.billy_field in billy_record:
             vals.update(line.to_odoo(billy_record.get(line.billy_field), record, ctx))
-    return vals
+    return clean_values(vals)

@@ -1,5 +1,6 @@
 """Billy → Odoo: write the fields that changed, create a record in Odoo, archive in Odoo."""
 
+from .identity import withhold_user_identity
 from .mapping import billy_values, mapping_for, odoo_values, odoo_write_values
 from .vocabulary import ODOO_TO_BILLY, TO_ODOO
 
@@ -15,13 +16,15 @@ class Pull:
         pulled = set(fields)
         subset = {key: value for key, value in flat.items() if key in pulled}
         vals = odoo_write_values(lines, subset, record, run.ctx)
+        vals, withheld = withhold_user_identity(record, vals)
         if vals:
             record.with_context(billy_sync=True).write(vals)
         odoo_vals = odoo_values(lines, record, run.ctx)
         run.links.store(link, handler, flat, odoo_vals, billy_values(lines, flat))
         run.journal.count("updated_odoo")
         changed = ", ".join(sorted(pulled))
-        run.journal.line(kind, record, flat["id"], TO_ODOO, "updated", changed)
+        message = f"{changed}. {withheld}" if withheld else changed
+        run.journal.line(kind, record, flat["id"], TO_ODOO, "updated", message)
         run.journal.note(
             record,
             self.env._("Updated from Billy (%(id)s): %(fields)s.", id=flat["id"], fields=changed),

@@ -2,7 +2,7 @@ import logging
 
 from odoo.tests import tagged
 
-from billy_api.client import counting_retries
+from billy_api.sandbox.retries import counting_retries
 
 from .common import BillyCase
 

@@ -3,7 +3,7 @@ from unittest.mock import patch
 from odoo.tests import tagged
 
 from ..sync import run
-from .common import BillyCase
+from .common import TOKEN, BillyCase
 
 
 @tagged("post_install", "-at_install")
@@ -110,7 +110,7 @@ class TestReliability(BillyCase):
 
     def test_billy_down_fails_the_run_with_a_reason(self):
         self.make_company()
-        self.company.billy_api_url = "http://127.0.0.1:9/v2"
+        self.company.write({"billy_api_url": "http://127.0.0.1:9/v2", "billy_api_key": TOKEN})
         log = self.sync()
         self.assertEqual(log.state, "failed")
         self.assertTrue(log.message)

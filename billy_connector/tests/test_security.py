@@ -64,7 +64,7 @@ class TestSecurity(BillyCase):
         self.make_company("Uden Land", vat=False, country_id=False)
         with self.assertLogs(level="DEBUG") as logs:
             log = self.sync()
-            self.company.billy_api_url = "http://127.0.0.1:9/v2"
+            self.company.write({"billy_api_url": "http://127.0.0.1:9/v2", "billy_api_key": TOKEN})
         self.assertFalse([line for line in logs.output if TOKEN in line])
         self.assertNotIn(TOKEN, log.line_ids.message or "")
         self.assertNotIn(TOKEN, self.company.billy_connection_message)

@@ -20,7 +20,8 @@ class TestSettings(BillyCase):
         self.assertNotIn("not-a-valid-token", self.company.billy_connection_message)
 
     def test_unreachable_url_fails_readably(self):
-        self.company.billy_api_url = "http://127.0.0.1:9/v2"
+        # a new URL clears the key unless one comes with it
+        self.company.write({"billy_api_url": "http://127.0.0.1:9/v2", "billy_api_key": TOKEN})
         self.assertEqual(self.company.billy_connection_state, "failed")
         self.assertTrue(self.company.billy_connection_message)
         self.assertNotIn("Traceback", self.company.billy_connection_message)

@@ -16,9 +16,14 @@ class BillyDashboard(models.TransientModel):
 
     _name = "billy.dashboard"
     _description = "Billy dashboard"
+    _check_company_auto = True
 
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, readonly=True
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        readonly=True,
+        domain=lambda self: [("id", "in", self.env.companies.ids)],
     )
     connection_state = fields.Selection(related="company_id.billy_connection_state")
     connection_message = fields.Char(related="company_id.billy_connection_message")
@@ -38,6 +43,18 @@ class BillyDashboard(models.TransientModel):
     failed_count = fields.Integer(compute="_compute_dashboard")
     review_count = fields.Integer(string="Matches to review", compute="_compute_dashboard")
     changed_count = fields.Integer(compute="_compute_dashboard")
+
+    # created over RPC with another company's id, it would show and sync that company
+    @api.model_create_multi
+    def create(self, vals_list):
+        ids = {vals.get("company_id") or self.env.company.id for vals in vals_list}
+        self.env["res.company"].browse(ids - {None, False})._billy_check_manager()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("company_id"):
+            self.env["res.company"].browse(vals["company_id"])._billy_check_manager()
+        return super().write(vals)
 
     @api.depends("company_id")
     def _compute_dashboard(self):
@@ -128,6 +145,7 @@ class BillyDashboard(models.TransientModel):
     @api.model
     def action_open_dashboard(self):
         """The Billy menu's main view: a fresh dashboard of the current company."""
+        self.env.company._billy_check_manager()
         dashboard = self.create({})
         return {
             "type": "ir.actions.act_window",
@@ -144,6 +162,7 @@ class BillyDashboard(models.TransientModel):
     def action_preview(self):
         """A dry run of a bulk sync: what it would do, without changing either side."""
         self.ensure_one()
+        self.company_id._billy_check_manager()
         preview = self.env["billy.sync.preview"]._billy_preview(self.company_id)
         return preview.action_open()
 
@@ -159,7 +178,7 @@ class BillyDashboard(models.TransientModel):
     def action_sync_now(self):
         self.ensure_one()
         log = self.company_id.billy_sync_all()
-        return self.env["billy.sync.result"].open_for([], log)
+        return self.env["billy.sync.result"]._open_for([], log)
 
     def action_open_logs(self):
         return self.env["ir.actions.act_window"]._for_xml_id(

@@ -9,6 +9,7 @@ class BillySyncPreview(models.TransientModel):
 
     _name = "billy.sync.preview"
     _description = "Billy sync preview"
+    _check_company_auto = True
 
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     state = fields.Selection(RUN_STATES, readonly=True)
@@ -29,6 +30,18 @@ class BillySyncPreview(models.TransientModel):
     )
     summary = fields.Text(compute="_compute_summary")
 
+    # created over RPC with another company's id, it would show and sync that company
+    @api.model_create_multi
+    def create(self, vals_list):
+        ids = {vals.get("company_id") for vals in vals_list}
+        self.env["res.company"].browse(ids - {None, False})._billy_check_manager()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("company_id"):
+            self.env["res.company"].browse(vals["company_id"])._billy_check_manager()
+        return super().write(vals)
+
     @api.depends(*COUNTERS, "message")
     def _compute_summary(self):
         for preview in self:
@@ -37,6 +50,7 @@ class BillySyncPreview(models.TransientModel):
     @api.model
     def _billy_preview(self, company):
         """Dry-run a bulk sync of `company` and keep what it would do in a new preview."""
+        company._billy_check_manager()
         result = preview_sync(company)
         counts = {name: result["counts"].get(name, 0) for name in COUNTERS}
         return self.create(
@@ -65,4 +79,4 @@ class BillySyncPreview(models.TransientModel):
         """Run the sync for real (the preview itself changed nothing)."""
         self.ensure_one()
         log = self.company_id.billy_sync_all()
-        return self.env["billy.sync.result"].open_for([], log)
+        return self.env["billy.sync.result"]._open_for([], log)

@@ -19,7 +19,7 @@ class BillySyncResult(models.TransientModel):
     )
 
     @api.model
-    def open_for(self, outcomes, log, reviews=None):
+    def _open_for(self, outcomes, log, reviews=None):
         """A popup for a finished run: one line per record, or the run's summary; `reviews`:
         the match reviews that wait for a decision about these records."""
         lines = [f"{name}: {outcome}" for name, outcome in outcomes]

@@ -1,0 +1,155 @@
+"""Billy's envelopes: the records of a read, the pages of a list, what a write changed."""
+
+from dataclasses import dataclass, field
+
+from .answers import malformed
+from .resources import PLURAL, singular
+
+MAX_PAGE_SIZE = 1000  # Billy's maximum (and default) pageSize
+
+
+@dataclass
+class BillyPage:
+    """One page of a list call."""
+
+    records: list
+    sideloaded: dict = field(default_factory=dict)  # plural -> list of records
+    page: int = 1
+    page_count: int = 1
+    page_size: int = MAX_PAGE_SIZE
+    total: int = 0
+
+
+@dataclass
+class BillyWriteResult:
+    """What a POST, PUT or DELETE changed."""
+
+    record: dict | None  # the written record of the resource (None when Billy sent none)
+    changed: dict = field(default_factory=dict)  # plural -> list of changed records
+    deleted: dict = field(default_factory=dict)  # plural -> list of deleted ids
+
+
+def pick(records, record_id):
+    """The record with ``record_id`` if given and present, else the first one (or None)."""
+    if not records:
+        return None
+    if record_id is not None:
+        for record in records:
+            if isinstance(record, dict) and str(record.get("id")) == str(record_id):
+                return record
+    return records[0]
+
+
+def record_list(data, key, method, path, maybe_applied=False):
+    """``data[key]`` checked to be a list of records."""
+    records = data[key]
+    if not isinstance(records, list):
+        raise malformed(method, path, f"`{key}` is not a list", maybe_applied=maybe_applied)
+    if not all(isinstance(record, dict) for record in records):
+        raise malformed(
+            method,
+            path,
+            f"`{key}` holds something else than records",
+            maybe_applied=maybe_applied,
+        )
+    return records
+
+
+def single_record(data, resource, method, path, record_id=None):
+    """The record of ``resource`` in a GET answer: singular root, or first of the plural."""
+    envelope = singular(resource)
+    if envelope in data:
+        record = data[envelope]
+        if not isinstance(record, dict):
+            raise malformed(method, path, f"`{envelope}` is not an object")
+        return record
+    if resource in data:
+        return pick(record_list(data, resource, method, path), record_id)
+    return None
+
+
+def _paging_int(paging, key, default):
+    value = paging.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, str) and value.isdigit():
+            return int(value)
+        raise ValueError(f"`meta.paging.{key}` is not a number")
+    return value
+
+
+def parse_page(data, resource, path, requested_page, page_size):
+    if resource not in data:
+        raise malformed("GET", path, f"the answer has no `{resource}` list")
+    records = record_list(data, resource, "GET", path)
+    sideloaded = {
+        key: value
+        for key, value in data.items()
+        if key not in ("meta", resource) and isinstance(value, list)
+    }
+    meta = data.get("meta")
+    if meta is not None and not isinstance(meta, dict):
+        raise malformed("GET", path, "`meta` is not an object")
+    paging = (meta or {}).get("paging")
+    if not isinstance(paging, dict):
+        # No paging meta: Billy sent everything in one answer.
+        return BillyPage(
+            records=records,
+            sideloaded=sideloaded,
+            page=requested_page,
+            page_count=requested_page,
+            page_size=page_size,
+            total=(requested_page - 1) * page_size + len(records),
+        )
+    try:
+        page = _paging_int(paging, "page", requested_page)
+        page_count = _paging_int(paging, "pageCount", page)
+        size = _paging_int(paging, "pageSize", page_size)
+        total = _paging_int(paging, "total", (page - 1) * size + len(records))
+    except ValueError as exc:
+        raise malformed("GET", path, str(exc)) from None
+    return BillyPage(
+        records=records,
+        sideloaded=sideloaded,
+        page=page,
+        page_count=page_count,
+        page_size=size,
+        total=total,
+    )
+
+
+def changed_records(data, resource):
+    """plural -> records of a write answer: the plural arrays, and singular roots too."""
+    changed = {}
+    for key, value in data.items():
+        if key == "meta":
+            continue
+        if isinstance(value, list):
+            changed[key] = value
+        elif isinstance(value, dict) and (key == singular(resource) or key in PLURAL):
+            # UNCONFIRMED: one report saw PUT answer with a singular root ({"invoice": {}})
+            # instead of the documented plural arrays; accept both shapes.
+            changed.setdefault(PLURAL.get(key, resource), []).append(value)
+    return changed
+
+
+def deleted_ids(data):
+    """plural -> ids from ``meta.deletedRecords`` (Billy's own ``_clientIds`` left out)."""
+    meta = data.get("meta")
+    deleted = {}
+    raw_deleted = meta.get("deletedRecords") if isinstance(meta, dict) else None
+    if isinstance(raw_deleted, dict):
+        for key, ids in raw_deleted.items():
+            if key.startswith("_") or not isinstance(ids, list):
+                continue
+            deleted[key] = [str(value) for value in ids]
+    return deleted
+
+
+def write_result(data, resource, method, path, record_id=None):
+    changed = changed_records(data, resource)
+    records = record_list(changed, resource, method, path, True) if resource in changed else []
+    return BillyWriteResult(
+        record=pick(records, record_id), changed=changed, deleted=deleted_ids(data)
+    )
