@@ -1,33 +1,35 @@
 """Benchmark of a large first sync and of a sync with nothing changed.
 
-    python3 bench/run.py [--n 1000] [--latency-ms 50] [--in-flight 4] [--json]
+    python3 bench/run.py [--n 1000] [--latency-ms 50] [--in-flight 4] [--bulk-size 1000]
+                         [--compare-single] [--json]
 
 Builds a fresh Odoo database with billy_connector, N organizations with one contact person
 each, N products and N posted two-line invoices; starts the Billy sandbox with the given
 latency; runs a first full sync and a second one with nothing changed, and prints for each:
 wall time, requests by kind (the sandbox's counters), the round-trip limit (requests x
 latency / requests in flight), the ratio to it, Odoo-side time per record, and peak memory.
+With --compare-single the first sync runs once more, on a copy of the books and against an
+empty Billy, with bulk saves off (one request a record): `first_single`.
 Needs Odoo 19 importable by python3 (or ODOO_PYTHON) and PostgreSQL (scripts/ensure-postgres.sh).
 """
 
 import argparse
 import json
-import multiprocessing
-import os
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO), str(REPO / "scripts")]
-from odoo_addons_path import odoo_addons_path  # noqa: E402
-
-TOKEN = "bench-token"
-COMPANY = "Bench ApS"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from books import (
+    connected_books,
+    control,
+    drop_database,
+    log,
+    open_database,
+    sandbox,
+)
 
 
 def parse_args():
@@ -35,6 +37,14 @@ def parse_args():
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--latency-ms", type=float, default=50.0)
     parser.add_argument("--in-flight", type=int, default=None, help="default: the setting's")
+    parser.add_argument(
+        "--bulk-size", type=int, default=None, help="records per bulk save; default: the setting's"
+    )
+    parser.add_argument(
+        "--compare-single",
+        action="store_true",
+        help="run the first sync again on a copy of the books with bulk saves off",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object, nothing else")
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument(
@@ -44,177 +54,6 @@ def parse_args():
     )
     parser.add_argument("--profile", metavar="FILE", help="cProfile the first sync into FILE")
     return parser.parse_args()
-
-
-def log(args, message):
-    if not args.json:
-        print(message, flush=True)
-
-
-def addons_path():
-    return f"{odoo_addons_path()},{REPO}"
-
-
-def drop_database(db, check=True):
-    """Drop `db`, closing this process's connections to it first."""
-    import odoo.sql_db
-
-    odoo.sql_db.close_db(db)
-    subprocess.run(["dropdb", "--if-exists", db], check=check, capture_output=True)
-
-
-def install(db, args):
-    drop_database(db)
-    log(args, f"installing billy_connector on a fresh database {db} …")
-    run_odoo(db, "-i", "billy_connector")
-
-
-def run_odoo(db, *options):
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            f"--addons-path={addons_path()}",
-            "-d",
-            db,
-            *options,
-            "--stop-after-init",
-            "--log-level=warn",
-            "--http-interface=127.0.0.1",
-        ],
-        check=True,
-        cwd="/",
-        capture_output=True,
-        env=dict(os.environ, PYTHONPATH=str(REPO)),
-    )
-
-
-@contextmanager
-def sandbox(latency_ms):
-    command = [sys.executable, "-m", "billy_api.sandbox", "--host", "127.0.0.1", "--port", "0"]
-    command += ["--token", f"{TOKEN}={COMPANY}", "--seed", "danish"]
-    command += ["--latency-ms", str(round(latency_ms))]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=REPO)
-    try:
-        url = process.stdout.readline().strip()
-        if not url.startswith("http://127.0.0.1:"):
-            raise SystemExit(f"the Billy sandbox did not start (it said {url!r})")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
-def control(url, path, method="GET"):
-    base = url.rsplit("/v2", 1)[0]
-    request = urllib.request.Request(f"{base}/_sandbox/{path}", method=method)
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        body = answer.read()
-    return json.loads(body) if body else {}
-
-
-def build_data(env, n, args):
-    """N organizations + N contact persons, N products, N posted two-line invoices."""
-    # install_mode: Odoo would otherwise install the Danish localization's modules
-    company = (
-        env["res.company"]
-        .with_context(install_mode=True)
-        .create({"name": COMPANY, "currency_id": env.ref("base.DKK").id})
-    )
-    company.country_id = env.ref("base.dk")
-    env.ref("base.DKK").active = True
-    env.user.company_ids |= company
-    env = env(context=dict(env.context, allowed_company_ids=company.ids))
-    company = company.with_env(env)
-    env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
-    company.write(
-        {"currency_id": env.ref("base.DKK").id, "tax_calculation_rounding_method": "round_globally"}
-    )
-    group = env["account.tax.group"].search([("company_id", "=", company.id)], limit=1)
-    tax = env["account.tax"].create(
-        {
-            "name": "Moms 25%",
-            "amount": 25.0,
-            "type_tax_use": "sale",
-            "company_id": company.id,
-            "tax_group_id": group.id,
-        }
-    )
-    dk = env.ref("base.dk")
-    log(args, f"creating {n} organizations, {n} contact persons, {n} products …")
-    orgs = env["res.partner"].create(
-        [
-            {
-                "name": f"Kunde {i:05d} ApS",
-                "is_company": True,
-                "country_id": dk.id,
-                "street": f"Vej {i}",
-                "zip": "8000",
-                "city": "Aarhus",
-                "vat": f"DK{10000000 + i}",
-                "customer_rank": 1,
-                "company_id": company.id,
-            }
-            for i in range(n)
-        ]
-    )
-    env["res.partner"].create(
-        [
-            {"name": f"Person {i:05d}", "email": f"p{i}@kunde{i}.dk", "parent_id": org.id}
-            for i, org in enumerate(orgs)
-        ]
-    )
-    products = env["product.template"].create(
-        [
-            {
-                "name": f"Vare {i:05d}",
-                "default_code": f"V{i:05d}",
-                "list_price": 100.0 + i % 50,
-                "taxes_id": [(6, 0, tax.ids)],
-                "company_id": company.id,
-            }
-            for i in range(n)
-        ]
-    )
-    log(args, f"creating and posting {n} invoices …")
-    variants = products.product_variant_id
-    for start in range(0, n, 500):
-        moves = env["account.move"].create(
-            [
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": orgs[i].id,
-                    "invoice_date": "2026-11-02",
-                    "invoice_line_ids": [
-                        (
-                            0,
-                            0,
-                            {
-                                "product_id": variants[i].id,
-                                "quantity": 2,
-                                "price_unit": 100.0,
-                                "tax_ids": [(6, 0, tax.ids)],
-                            },
-                        ),
-                        (
-                            0,
-                            0,
-                            {
-                                "product_id": variants[(i + 1) % n].id,
-                                "quantity": 1,
-                                "price_unit": 49.5,
-                                "tax_ids": [(6, 0, tax.ids)],
-                            },
-                        ),
-                    ],
-                }
-                for i in range(start, min(start + 500, n))
-            ]
-        )
-        moves.action_post()
-        env.cr.commit()
-    return company
 
 
 class Meter:
@@ -318,113 +157,68 @@ def measured_sync(env, company, url, meter, latency_ms, records, in_flight):
     }
 
 
-def open_database(db, args):
-    """A fresh database with billy_connector and the benchmark's books, and its registry.
-
-    With --data-cache the books are built once per N and kept in the database `<db>_data`;
-    later runs copy it (and update billy_connector) instead of building them again.
-    """
-    import odoo
+def first_sync_single(args, db, meter, records):
+    """The first sync once more, on the copy of the books `db`, bulk saves off."""
     from odoo.modules.registry import Registry
 
-    cache = f"{db}_data" if getattr(args, "data_cache", False) else None
-    cached = cache and database_exists(cache)
-    if cached:
-        log(args, f"copying the books of {cache} …")
-        drop_database(db)
-        subprocess.run(["createdb", "-T", cache, db], check=True, capture_output=True)
-        run_odoo(db, "-u", "billy_connector")
-    else:
-        install(db, args)
-    odoo.tools.config.parse_config(
-        [
-            f"--addons-path={addons_path()}",
-            "-d",
-            db,
-            "--log-level=warn",
-            "--http-interface=127.0.0.1",
-        ]
-    )
-    if not cached:
-        # in a child process: the memory the build takes is not the syncs' peak memory
-        child = multiprocessing.get_context("fork").Process(target=build_books, args=(db, args))
-        child.start()
-        child.join()
-        if child.exitcode:
-            raise SystemExit(f"building the benchmark's books failed (exit code {child.exitcode})")
-        if cache:
-            subprocess.run(["createdb", "-T", db, cache], check=True, capture_output=True)
-    return Registry(db)
-
-
-def build_books(db, args):
-    from odoo import api
-    from odoo.modules.registry import Registry
-
-    with Registry(db).cursor() as cr:
-        build_data(api.Environment(cr, api.SUPERUSER_ID, {}), args.n, args)
+    log(args, "first sync again on a copy of the books, one request a record …")
+    with sandbox(args.latency_ms) as url, Registry(db).cursor() as cr:
+        company = connected_books(cr, args, url)
+        if args.in_flight:
+            company.billy_requests_in_flight = args.in_flight
+        company.billy_bulk_size = 0
         cr.commit()
-
-
-def database_exists(name):
-    query = f"SELECT 1 FROM pg_database WHERE datname = '{name}'"
-    answer = subprocess.run(
-        ["psql", "-d", "postgres", "-Atc", query], capture_output=True, text=True, check=True
-    )
-    return answer.stdout.strip() == "1"
-
-
-def connected_books(cr, args, url):
-    """The benchmark's books (see build_data), connected to the sandbox at `url`."""
-    from odoo import api
-
-    env = api.Environment(cr, api.SUPERUSER_ID, {})
-    company = env["res.company"].search([("name", "=", COMPANY)], limit=1)
-    env = env(context=dict(env.context, allowed_company_ids=company.ids))
-    company = company.with_env(env)
-    company.write({"billy_api_key": TOKEN, "billy_api_url": url, "billy_sync_direction": "both"})
-    cr.commit()
-    return company
+        in_flight = company.billy_requests_in_flight
+        return measured_sync(company.env, company, url, meter, args.latency_ms, records, in_flight)
 
 
 def main():
     args = parse_args()
-    registry = open_database(f"billy_bench_{args.n}", args)
-    db = registry.db_name
+    db = f"billy_bench_{args.n}"
+    single_db = f"{db}_single" if args.compare_single else None
+    registry = open_database(db, args, copy_to=single_db)
     meter = Meter()
     meter.install()
+    records = 4 * args.n  # organizations, contact persons, products, invoices
     with sandbox(args.latency_ms) as url, registry.cursor() as cr:
         company = connected_books(cr, args, url)
         env = company.env
         if args.in_flight:
             company.billy_requests_in_flight = args.in_flight
+        if args.bulk_size is not None:
+            company.billy_bulk_size = args.bulk_size
         in_flight = company.billy_requests_in_flight
+        bulk_size = company.billy_bulk_size
         cr.commit()
-        records = 4 * args.n  # organizations, contact persons, products, invoices
         log(
             args,
             f"first sync of {records} records at {args.latency_ms:g} ms, "
-            f"{in_flight} requests in flight …",
+            f"{in_flight} requests in flight, {bulk_size} records per bulk save …",
         )
         with profiled(args.profile, "first"):
             first = measured_sync(env, company, url, meter, args.latency_ms, records, in_flight)
         log(args, "second sync, nothing changed …")
         with profiled(args.profile, "second"):
             second = measured_sync(env, company, url, meter, args.latency_ms, records, in_flight)
+    single = first_sync_single(args, single_db, meter, records) if single_db else None
     if not args.keep_db:
-        drop_database(db, check=False)
+        for name in (db, single_db):
+            if name:
+                drop_database(name, check=False)
+    runs = {"first": first, "second": second, "first_single": single}
     result = {
         "n": args.n,
         "latency_ms": args.latency_ms,
         "in_flight": in_flight,
-        "first": first,
-        "second": second,
+        "bulk_size": bulk_size,
+        **{name: run for name, run in runs.items() if run},
         "peak_rss_mb": round(meter.peak_rss / 2**20, 1),
     }
     if args.json:
         flat = {
             "n": result["n"],
             "latency_ms": result["latency_ms"],
+            "bulk_size": bulk_size,
             "first.wall_s": first["wall_s"],
             "first.limit_s": first["limit_s"],
             "first.ratio": first["ratio"],
@@ -436,23 +230,34 @@ def main():
             "second.odoo_ms_per_record": second["odoo_ms_per_record"],
             "peak_rss_mb": result["peak_rss_mb"],
         }
+        if single:
+            flat["first_single.wall_s"] = single["wall_s"]
+            flat["first_single.requests"] = single["requests"]
         print(json.dumps(flat))
         return
-    for name, run in (("first sync", first), ("second sync (nothing changed)", second)):
-        print(f"\n{name}: {run['state']} — {run['summary']}")
-        print(f"  wall time          {run['wall_s']} s")
-        print(
-            f"  requests           {run['requests']} ({run['writes']} writes, {run['reads']} reads)"
-        )
-        for key, count in sorted(run["by_kind"].items()):
-            print(f"    {key:<34} {count}")
-        print(
-            f"  round-trip limit   {run['limit_s']} s "
-            f"({run['requests']} x {args.latency_ms:g} ms / {in_flight} in flight)"
-        )
-        print(f"  ratio to limit     {run['ratio']}")
-        print(f"  Odoo time/record   {run['odoo_ms_per_record']} ms")
+    names = {
+        "first": "first sync",
+        "second": "second sync (nothing changed)",
+        "first_single": "first sync, one request a record (bulk saves off)",
+    }
+    for key, run in runs.items():
+        if run:
+            print_run(names[key], run, args.latency_ms, in_flight)
     print(f"\npeak memory during the syncs: {result['peak_rss_mb']} MB")
+
+
+def print_run(name, run, latency_ms, in_flight):
+    print(f"\n{name}: {run['state']} — {run['summary']}")
+    print(f"  wall time          {run['wall_s']} s")
+    print(f"  requests           {run['requests']} ({run['writes']} writes, {run['reads']} reads)")
+    for key, count in sorted(run["by_kind"].items()):
+        print(f"    {key:<34} {count}")
+    print(
+        f"  round-trip limit   {run['limit_s']} s "
+        f"({run['requests']} x {latency_ms:g} ms / {in_flight} in flight)"
+    )
+    print(f"  ratio to limit     {run['ratio']}")
+    print(f"  Odoo time/record   {run['odoo_ms_per_record']} ms")
 
 
 if __name__ == "__main__":

@@ -17,8 +17,8 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import books as bench
 import crash
-import run as bench
 
 from billy_api.sandbox.retries import counting_retries
 

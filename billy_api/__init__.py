@@ -1,6 +1,13 @@
 """billy_api — a Python client for Billy's v2 API (billy.dk) and a local sandbox that speaks it."""
 
-from .client import DEFAULT_BASE_URL, BillyClient, BillyPage, BillyWriteResult
+from .client import (
+    DEFAULT_BASE_URL,
+    MAX_BULK_SIZE,
+    BillyBulkResult,
+    BillyClient,
+    BillyPage,
+    BillyWriteResult,
+)
 from .errors import (
     BillyAuthenticationError,
     BillyConnectionError,
@@ -14,14 +21,17 @@ from .errors import (
     BillyTimeoutError,
     BillyValidationError,
 )
-from .resources import INVOICE_TYPE_CREDIT_NOTE, INVOICE_TYPE_INVOICE, SINGULAR
+from .resources import CREDIT_NOTE_TYPES, INVOICE_TYPE_CREDIT_NOTE, INVOICE_TYPE_INVOICE, SINGULAR
 
 __all__ = [
+    "CREDIT_NOTE_TYPES",
     "DEFAULT_BASE_URL",
     "INVOICE_TYPE_CREDIT_NOTE",
     "INVOICE_TYPE_INVOICE",
+    "MAX_BULK_SIZE",
     "SINGULAR",
     "BillyAuthenticationError",
+    "BillyBulkResult",
     "BillyClient",
     "BillyConnectionError",
     "BillyError",

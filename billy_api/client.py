@@ -12,20 +12,32 @@ from urllib.parse import quote
 from .answers import malformed
 from .envelopes import (
     MAX_PAGE_SIZE,
+    BillyBulkResult,
     BillyPage,
     BillyWriteResult,
+    bulk_result,
     parse_page,
     single_record,
     write_result,
 )
+from .errors import BillyValidationError
 from .resources import singular
 from .transport import Transport, new_session
 
 DEFAULT_BASE_URL = "https://api.billysbilling.com/v2"
 DEFAULT_DEADLINE = 60.0  # seconds one call may take, its retries and waits included
 DEFAULT_MAX_ANSWER_BYTES = 50 * 1024 * 1024
+MAX_BULK_SIZE = 1000  # records a bulk save takes at most (assumed, like pageSize)
 
-__all__ = ["DEFAULT_BASE_URL", "MAX_PAGE_SIZE", "BillyClient", "BillyPage", "BillyWriteResult"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "MAX_BULK_SIZE",
+    "MAX_PAGE_SIZE",
+    "BillyBulkResult",
+    "BillyClient",
+    "BillyPage",
+    "BillyWriteResult",
+]
 
 
 class BillyClient:
@@ -93,9 +105,9 @@ class BillyClient:
     def __exit__(self, *_exc_info):
         self.close()
 
-    def _send(self, method, path, params, body):
+    def _send(self, method, path, params, body, retry=None):
         """The one way out to Billy (a benchmark may wrap it to time the calls)."""
-        return self._transport.send(method, path, params, body)
+        return self._transport.send(method, path, params, body, retry)
 
     # -- public API ---------------------------------------------------------------------------
     def request(self, method, path, params=None, body=None):
@@ -191,6 +203,47 @@ class BillyClient:
         path = f"/{resource}/{_quote_id(record_id)}"
         data = self._send("DELETE", path, None, None)
         return write_result(data, resource, "DELETE", path, record_id)
+
+    def bulk_save(self, resource, records):
+        """Save several records of one resource in one call: ``PATCH /<resource>`` with
+        ``{"<resource>": records}``, the form Billy's own app sends. A record without ``id`` is
+        created, one with an ``id`` updated (partially, like :meth:`update`).
+
+        Returns a :class:`BillyBulkResult` whose ``records[i]`` is Billy's record of
+        ``records[i]``. All or nothing: when a record is invalid Billy refuses the call with a
+        :class:`BillyValidationError` whose ``indexes`` are the positions of the invalid
+        records. Retried like PUT only when every record has an ``id`` (creates are never sent
+        twice).
+        """
+        resource = _check_resource(resource)
+        if not isinstance(records, (list, tuple)) or not all(isinstance(r, dict) for r in records):
+            raise ValueError("records must be a list of dicts")
+        if not 1 <= len(records) <= MAX_BULK_SIZE:
+            raise ValueError(f"a bulk save takes 1 to {MAX_BULK_SIZE} records, not {len(records)}")
+        sent = [{"_clientId": f"bulk{index}", **record} for index, record in enumerate(records)]
+        path = f"/{resource}"
+        updates_only = all(record.get("id") is not None for record in records)
+        try:
+            data = self._send("PATCH", path, None, {resource: sent}, retry=updates_only)
+        except BillyValidationError as error:
+            error.indexes = _invalid_indexes(error.validation_errors, sent)
+            raise
+        return bulk_result(data, resource, sent, path)
+
+
+def _invalid_indexes(validation_errors, sent):
+    """The positions of the records a bulk save's ``validationErrors`` name."""
+    positions = {str(record["_clientId"]): index for index, record in enumerate(sent)}
+    indexes = set()
+    for key, entry in validation_errors.items():
+        name = str(key).split("/", 1)[0]
+        if isinstance(entry, dict) and isinstance(entry.get("index"), int):
+            indexes.add(entry["index"])
+        elif name in positions:
+            indexes.add(positions[name])
+        elif name.isdigit() and int(name) < len(sent):
+            indexes.add(int(name))
+    return tuple(sorted(indexes))
 
 
 def _check_path(path):

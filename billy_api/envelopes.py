@@ -29,6 +29,15 @@ class BillyWriteResult:
     deleted: dict = field(default_factory=dict)  # plural -> list of deleted ids
 
 
+@dataclass
+class BillyBulkResult:
+    """What a bulk save changed; ``records[i]`` is Billy's record of the i-th record sent."""
+
+    records: list
+    changed: dict = field(default_factory=dict)  # plural -> list of changed records
+    deleted: dict = field(default_factory=dict)  # plural -> list of deleted ids
+
+
 def pick(records, record_id):
     """The record with ``record_id`` if given and present, else the first one (or None)."""
     if not records:
@@ -153,3 +162,32 @@ def write_result(data, resource, method, path, record_id=None):
     return BillyWriteResult(
         record=pick(records, record_id), changed=changed, deleted=deleted_ids(data)
     )
+
+
+def bulk_result(data, resource, sent, path):
+    """The saved record of each record ``sent`` (each with its ``_clientId``), in that order.
+
+    Billy's data layer matches an answer's records by ``_clientId``, else by ``id``
+    (billy-data ``store.js``); when neither matches and the answer holds exactly one record per
+    record sent, they are taken in order. A record that cannot be told apart means the save
+    went through unread: the error says it may have been applied, so nothing is retried."""
+    changed = changed_records(data, resource)
+    answered = record_list(changed, resource, "PATCH", path, True) if resource in changed else []
+    by_client_id = {r["_clientId"]: r for r in answered if r.get("_clientId") is not None}
+    by_id = {str(r.get("id")): r for r in answered}
+    records = []
+    for position, record in enumerate(sent):
+        found = by_client_id.get(record["_clientId"])
+        if found is None and record.get("id") is not None:
+            found = by_id.get(str(record["id"]))
+        if found is None and not by_client_id and len(answered) == len(sent):
+            found = answered[position]
+        if found is None:
+            raise malformed(
+                "PATCH",
+                path,
+                f"the answer has no record for the {resource} record at index {position}",
+                maybe_applied=True,
+            )
+        records.append(found)
+    return BillyBulkResult(records=records, changed=changed, deleted=deleted_ids(data))

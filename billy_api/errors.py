@@ -156,8 +156,11 @@ class BillyValidationError(BillyError):
     """422, or 400 ``INVALID_RECORD``: Billy rejected the record.
 
     ``validation_errors`` is Billy's map ``{<root name or _clientId>: {"message": ...,
-    "attributes": {<wire field>: <message>}}}``.
+    "attributes": {<wire field>: <message>}}}``. After a bulk save, ``indexes`` are the
+    positions of the refused records in the list sent.
     """
+
+    indexes = ()
 
     def _record_name(self, key):
         # Keys are either the record's root name ("contact") or a client id; fall back to the

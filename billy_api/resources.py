@@ -24,10 +24,12 @@ SINGULAR = {
 
 PLURAL = {single: plural for plural, single in SINGULAR.items()}
 
-# Invoice ``type`` literals.  The credit-note literal is UNCONFIRMED in Billy's docs; "credit_note"
-# is the value used by the only public client that shows one (Apaq/billy-java), see the contract.
+# Invoice ``type`` literals. Billy's docs name no credit-note literal; three public clients send
+# "creditNote", one (Apaq/billy-java) "credit_note" (docs/billy_api_contract.md, fact F4). Send
+# INVOICE_TYPE_CREDIT_NOTE; read any of CREDIT_NOTE_TYPES as a credit note.
 INVOICE_TYPE_INVOICE = "invoice"
-INVOICE_TYPE_CREDIT_NOTE = "credit_note"
+INVOICE_TYPE_CREDIT_NOTE = "creditNote"
+CREDIT_NOTE_TYPES = ("creditNote", "credit_note")
 
 
 def singular(resource):

@@ -97,8 +97,10 @@ class Transport:
             headers["Accept-Language"] = self.accept_language
         return headers
 
-    def send(self, method, path, params, body):
-        """Billy's JSON answer (a dict) to ``method path``, or a typed BillyError."""
+    def send(self, method, path, params, body, retry=None):
+        """Billy's JSON answer (a dict) to ``method path``, or a typed BillyError.
+
+        ``retry`` overrides whether the call may be sent again (default: GET, PUT, DELETE)."""
         data = None
         if body is not None:
             data = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
@@ -108,7 +110,8 @@ class Transport:
             "data": data,
             "headers": self.headers(data is not None),
         }
-        attempts = 1 + (self.max_retries if method in RETRYABLE_METHODS else 0)
+        retryable = method in RETRYABLE_METHODS if retry is None else retry
+        attempts = 1 + (self.max_retries if retryable else 0)
         log_path = self.redact(path)
         maybe_applied = False
         with watching(self.deadline) as watch:

@@ -118,7 +118,7 @@ def test_a_trickling_server_is_cut_off_at_the_deadline(serve, answer):
         client.get_organization()
     elapsed = time.monotonic() - started
     # each byte came well within read_timeout; only the deadline can have stopped the call
-    assert 0.9 <= elapsed < 2.5
+    assert 0.9 <= elapsed < 5  # the trickles take 9 s or more
     assert info.value.phase == "deadline" and info.value.timeout == 1.0
     assert info.value.maybe_applied is False
     assert server.requests == 1  # a deadline that passed is not retried

@@ -92,7 +92,7 @@ def test_invoice_totals_approval_and_payment_through_the_client(client):
         type=INVOICE_TYPE_CREDIT_NOTE,
         creditedInvoiceId=invoice["id"],
     ).record
-    assert credit["type"] == "credit_note"
+    assert credit["type"] == INVOICE_TYPE_CREDIT_NOTE == "creditNote"
     with pytest.raises(BillyValidationError) as info:
         client.update("invoices", invoice["id"], {"entryDate": "2020-01-01"})
     assert info.value.status == 422

@@ -74,7 +74,9 @@ def test_contacts_q_searches_person_emails(api):
     api.contact(name="B")
     found = api.get("/contacts", params={"q": "firma.dk"}).json()["contacts"]
     assert [c["id"] for c in found] == [body["contacts"][0]["id"]]
-    persons = api.get("/contactPersons", params={"email": "x@firma.dk"}).json()["contactPersons"]
+    contact_id = body["contacts"][0]["id"]
+    params = {"contactId": contact_id, "email": "x@firma.dk"}
+    persons = api.get("/contactPersons", params=params).json()["contactPersons"]
     assert len(persons) == 1
 
 

@@ -78,7 +78,7 @@ def test_demo_seed_has_something_to_show():
         assert {i["state"] for i in records} == {"approved", "draft"}
         assert any(i["isPaid"] for i in records)
         assert any(i["state"] == "approved" and not i["isPaid"] for i in records)
-        credit_notes = [i for i in records if i["type"] == "credit_note"]
+        credit_notes = [i for i in records if i["type"] == "creditNote"]
         assert credit_notes and all(c["creditedInvoiceId"] for c in credit_notes)
 
 
@@ -103,6 +103,24 @@ def test_state_file_round_trip(tmp_path):
         assert again.store.org_id("tok") == org_id
         assert again.store.org_id("b") != org_id  # a new token gets a new organization
     assert not list(tmp_path.glob(".sandbox-state-*"))  # no temporary file left behind
+
+
+def test_a_state_file_of_an_older_sandbox_is_brought_up_to_date(tmp_path):
+    state = tmp_path / "state.json"
+    with SandboxServer(tokens={"tok": "Gammel ApS"}, state_file=str(state), seed="demo"):
+        pass
+    data = json.loads(state.read_text())
+    # as an older sandbox wrote it: credit notes as "credit_note", no cities
+    del data["reference"]["cities"]
+    for tables in data["organizations"].values():
+        for invoice in tables["invoices"]:
+            if invoice["type"] == "creditNote":
+                invoice["type"] = "credit_note"
+    state.write_text(json.dumps(data))
+    with SandboxServer(tokens={"tok": "Gammel ApS"}, state_file=str(state)) as server:
+        types = {invoice["type"] for invoice in server.store.records("invoices", "tok")}
+        assert types == {"invoice", "creditNote"}
+        assert server.store.get("cities", "dk_aalborg")["name"] == "Aalborg"
 
 
 def test_cli_prints_the_url_first_and_serves(tmp_path):

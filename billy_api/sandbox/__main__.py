@@ -6,6 +6,7 @@ import argparse
 import signal
 import sys
 
+from .quirks import DEFAULT_QUIRKS, QUIRKS
 from .seed import SEEDS
 from .server import DEFAULT_TOKENS, SandboxServer
 
@@ -17,7 +18,7 @@ def parse_token(value: str) -> tuple[str, str]:
     return token, name or "Billy Sandbox ApS"
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m billy_api.sandbox",
         description="A local Billy (v2 API) sandbox with fault injection.",
@@ -34,7 +35,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", choices=SEEDS, default="danish")
     parser.add_argument("--state-file", help="keep the state in this JSON file between runs")
     parser.add_argument("--latency-ms", type=int, default=0, help="delay every /v2 request")
-    args = parser.parse_args(argv)
+    switches = (
+        ("--quirk", "switch a quirk on (repeatable): " + ", ".join(sorted(QUIRKS))),
+        (
+            "--without-quirk",
+            "switch a quirk off (repeatable), e.g. one on by default: "
+            + ", ".join(sorted(DEFAULT_QUIRKS)),
+        ),
+    )
+    for flag, text in switches:
+        parser.add_argument(
+            flag, action="append", default=[], choices=sorted(QUIRKS), metavar="NAME", help=text
+        )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
 
     tokens = dict(args.token) if args.token else dict(DEFAULT_TOKENS)
     server = SandboxServer(
@@ -44,11 +61,14 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         state_file=args.state_file,
         latency_ms=args.latency_ms,
+        quirks=args.quirk,
+        without_quirks=args.without_quirk,
     )
     server.start()
     print(server.url, flush=True)
     for token in tokens:
         print(f"token {token} -> organization {server.org_id(token)}", flush=True)
+    print(f"quirks on: {', '.join(sorted(server.quirks)) or 'none'}", flush=True)
     print(f"control endpoint {server.control_url}; Ctrl+C to stop", flush=True)
 
     def stop(_signum, _frame):

@@ -17,6 +17,7 @@ from .api import Api
 from .control import Control
 from .faults import FaultInjector, Stats
 from .http import ApiError, error_response, validation_response
+from .quirks import Quirks
 from .resources.validation import ValidationFailed
 from .store import Store
 
@@ -44,6 +45,7 @@ class SandboxApp:
         seed: str = "danish",
         state_file: str | None = None,
         latency_ms: int = 0,
+        quirks: Quirks | None = None,
     ):
         self.store = store
         self.faults = faults or FaultInjector()
@@ -51,7 +53,8 @@ class SandboxApp:
         self.seed = seed
         self.state_file = state_file
         self.latency_ms = latency_ms
-        self.api = Api(store, self.persist)
+        self.quirks = quirks or Quirks()
+        self.api = Api(store, self.persist, self.quirks)
         self.control = Control(self)
 
     # -- organizations and tokens -------------------------------------------------------------
@@ -147,6 +150,6 @@ class SandboxApp:
         except ApiError as exc:
             return error_response(exc.status, exc.code, exc.message, exc.extra)
         except ValidationFailed as exc:
-            return validation_response(exc)
+            return validation_response(exc, "validation-400" in self.quirks.active)
         except Exception as exc:  # the sandbox must answer like a server, not crash
             return error_response(500, "INTERNAL_ERROR", f"Sandbox error: {exc!r}")

@@ -1,7 +1,11 @@
 """Billy's invoice arithmetic: totals and due dates.
 
-Totals follow Billy's own calculator (``invoice-total.js``): decimal arithmetic, every rounding
-to two decimals *half-up*, the line tax left unrounded and the invoice tax rounded once at the end.
+Totals follow Billy's own calculator, ``index.js`` of billysbilling/invoice-total.js (read in
+docs/billy_api_contract.md, "Totals"): decimal arithmetic; per line, the line amount (quantity
+times unit price) rounded to cents, the discount rounded to cents, the line tax left unrounded (in
+``incl`` mode with the reverse rate rate / (1 + rate), a division kept to 20 decimals as
+bignumber.js does); the invoice tax rounded once, at the end. Every rounding is half-up (away
+from zero), bignumber.js's default.
 """
 
 from __future__ import annotations
@@ -10,10 +14,13 @@ import calendar
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
+DIVISION_PLACES = Decimal(10) ** -20  # bignumber.js DECIMAL_PLACES
+# Products and sums of amounts and rates stay exact, as in bignumber.js.
+EXACT = Context(prec=60, rounding=ROUND_HALF_UP)
 
 
 def dec(value) -> Decimal:
@@ -47,6 +54,8 @@ class LineInput:
 class LineTotal:
     amount: Decimal  # after discount: gross in "incl" mode, net in "excl" mode
     tax: Decimal  # unrounded
+    line_amount: Decimal = ZERO  # quantity times unit price, rounded, before the discount
+    discount: Decimal = ZERO
 
 
 @dataclass
@@ -57,25 +66,38 @@ class InvoiceTotal:
     gross_amount: Decimal
 
 
+def reverse_rate(rate: Decimal) -> Decimal:
+    """rate / (1 + rate): the share of a gross amount that is tax, to 20 decimals."""
+    with localcontext(EXACT):
+        return (rate / (1 + rate)).quantize(DIVISION_PLACES, rounding=ROUND_HALF_UP)
+
+
 def line_total(line: LineInput, tax_mode: str) -> LineTotal:
-    line_amount = round2(dec(line.quantity) * dec(line.unit_price))
-    if line.discount_mode == "percent" and line.discount_value is not None:
-        # The API's discountValue 10 means 10 %; the calculator works with the fraction.
-        discount = round2(line_amount * dec(line.discount_value) / Decimal(100))
-    elif line.discount_mode == "cash" and line.discount_value is not None:
-        discount = round2(dec(line.discount_value))
-    else:
-        discount = ZERO
-    after = line_amount - discount
-    rate = dec(line.rate)
-    tax = after * rate / (1 + rate) if tax_mode == "incl" else after * rate
-    return LineTotal(amount=after, tax=tax)
+    with localcontext(EXACT):
+        line_amount = round2(dec(line.quantity) * dec(line.unit_price))
+        if line.discount_mode == "percent" and line.discount_value is not None:
+            # The API's discountValue 10 means 10 %; the calculator works with the fraction.
+            discount = round2(line_amount * (dec(line.discount_value) / Decimal(100)))
+        elif line.discount_mode == "cash" and line.discount_value is not None:
+            discount = round2(dec(line.discount_value))
+        else:
+            discount = ZERO
+        after = line_amount - discount
+        rate = dec(line.rate)
+        if not rate:
+            tax = ZERO
+        elif tax_mode == "incl":
+            tax = after * reverse_rate(rate)
+        else:
+            tax = after * rate
+    return LineTotal(amount=after, tax=tax, line_amount=line_amount, discount=discount)
 
 
 def invoice_total(lines: Iterable[LineInput], tax_mode: str) -> InvoiceTotal:
     results = [line_total(line, tax_mode) for line in lines]
-    total = sum((r.amount for r in results), ZERO)
-    tax = round2(sum((r.tax for r in results), ZERO))
+    with localcontext(EXACT):
+        total = sum((r.amount for r in results), ZERO)
+        tax = round2(sum((r.tax for r in results), ZERO))
     if tax_mode == "incl":
         return InvoiceTotal(results, amount=total - tax, tax=tax, gross_amount=total)
     return InvoiceTotal(results, amount=total, tax=tax, gross_amount=total + tax)

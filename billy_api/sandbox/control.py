@@ -1,5 +1,6 @@
 """``/_sandbox``: the control endpoint (no token) — reset, tokens, seed records, faults, stats,
-and what a Billy user would do in Billy's app (void an invoice)."""
+quirks, and what happens in Billy outside the API (a user voids an invoice, a late fee is
+added)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import time
 
 from werkzeug.wrappers import Request, Response
 
-from .api import changes_body
+from . import billing
+from .bodies import changes_body
 from .faults import FaultRuleError
 from .http import ApiError, json_object, json_response
+from .quirks import UnknownQuirk
 from .resources.records import Changes
 from .resources.specs import SEED_ORDER
 from .resources.writer import Writer
@@ -46,12 +49,17 @@ class Control:
             return self.load_seed(request, data)
         if parts == ["faults"]:
             return self.faults(method, data)
+        if parts == ["quirks"] and method in ("GET", "POST"):
+            return self.quirks(method, data)
         if parts == ["stats"] and method in ("GET", "DELETE"):
             if method == "DELETE":
                 app.stats.reset()
             return json_response(app.stats.snapshot())
-        if method == "POST" and len(parts) == 3 and parts[0] == "invoices" and parts[2] == "void":
-            return self.void(request, parts[1])
+        if method == "POST" and len(parts) == 3 and parts[0] == "invoices":
+            if parts[2] == "void":
+                return self.on_invoice(request, parts[1], self._void)
+            if parts[2] == "late-fee":
+                return self.on_invoice(request, parts[1], self._late_fee(data))
         raise ApiError(404, "UNKNOWN_RESOURCE", f"Unknown control call {method} {request.path}.")
 
     def _tokens(self) -> dict:
@@ -116,17 +124,43 @@ class Control:
                 self.app.persist()
         return json_response(body)
 
-    def void(self, request: Request, invoice_id: str) -> Response:
+    def quirks(self, method: str, data: dict) -> Response:
+        """GET: every quirk, and which are on; POST ``{"on": [...], "off": [...]}``."""
+        if method == "POST":
+            try:
+                self.app.quirks.switch(data.get("on") or (), data.get("off") or ())
+            except UnknownQuirk as exc:
+                raise ApiError(400, "INVALID_QUIRK", str(exc)) from exc
+        return json_response(self.app.quirks.describe())
+
+    def on_invoice(self, request: Request, invoice_id: str, action) -> Response:
+        """``action(writer, invoice)`` on the invoice of any organization; the changes."""
         started = time.perf_counter()
+        quirks = self.app.quirks.active
         with self.store.lock:
             for org in self.store.orgs.values():
                 invoice = org.tables["invoices"].get(invoice_id)
                 if invoice is not None:
                     changes = Changes()
-                    Writer(self.store, org, changes).void_invoice(invoice)
-                    body = changes_body(request, "invoices", changes, started)
+                    action(Writer(self.store, org, changes, quirks), invoice)
+                    body = changes_body(request, "invoices", changes, started, quirks)
                     break
             else:
                 raise ApiError(404, "RECORD_NOT_FOUND", f"No invoice with id `{invoice_id}`.")
         self.app.persist()
         return json_response(body)
+
+    @staticmethod
+    def _void(writer: Writer, invoice: dict) -> None:
+        writer.void_invoice(invoice)
+
+    @staticmethod
+    def _late_fee(data: dict):
+        amount = data.get("amount")
+        if isinstance(amount, bool) or not isinstance(amount, (int, float)) or amount <= 0:
+            raise ApiError(400, "INVALID_REQUEST_BODY", "`amount` must be a positive number.")
+
+        def add(writer: Writer, invoice: dict) -> None:
+            writer.add_late_fee(invoice, billing.dec(amount))
+
+        return add

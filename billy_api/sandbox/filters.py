@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+from billy_api.resources import CREDIT_NOTE_TYPES, INVOICE_TYPE_CREDIT_NOTE
+
 from .store import OrgData, Store
 
 MAX_PAGE_SIZE = 1000
@@ -38,6 +40,13 @@ def _eq_bool(field: str):
         return lambda record: bool(record.get(field)) == wanted
 
     return predicate
+
+
+def _type(value: str):
+    """An invoice type filter; either credit-note literal finds credit notes."""
+    if value in CREDIT_NOTE_TYPES:
+        value = INVOICE_TYPE_CREDIT_NOTE
+    return lambda record: record.get("type") == value
 
 
 def _min(field: str):
@@ -134,7 +143,7 @@ FILTERS: dict[str, dict[str, Callable]] = {
     "invoices": {
         "contactId": _static(_eq("contactId")),
         "state": _static(_eq("state")),
-        "type": _static(_eq("type")),
+        "type": _static(_type),
         "isPaid": _static(_eq_bool("isPaid")),
         "externalId": _static(_eq("externalId")),
         "invoiceNo": _static(_eq("invoiceNo")),
@@ -204,6 +213,7 @@ FILTERS: dict[str, dict[str, Callable]] = {
         "minEntryDate": _static(_min("entryDate")),
         "maxEntryDate": _static(_max("entryDate")),
     },
+    "invoiceLateFees": {"invoiceId": _static(_eq("invoiceId"))},
     "balanceModifiers": {
         "subjectReference": _static(_eq("subjectReference")),
         "modifierReference": _static(_eq("modifierReference")),
@@ -234,7 +244,11 @@ def _natural(value):
     return (2, 0, text.lower())
 
 
-def select(store: Store, org: OrgData | None, plural: str, params) -> list[dict]:
+# With the quirk q-ignored, Billy answers every record to these (fact F11 of the contract).
+Q_IGNORED = frozenset({"contacts", "products"})
+
+
+def select(store: Store, org: OrgData | None, plural: str, params, quirks=frozenset()):
     """The records of ``plural`` matching ``params`` (a MultiDict/dict of strings), sorted."""
     if plural in store.reference:
         records = list(store.reference[plural].values())
@@ -251,9 +265,10 @@ def select(store: Store, org: OrgData | None, plural: str, params) -> list[dict]
         if records is None:
             records = list(org.tables[plural].values())
     predicates = []
+    ignored = {"q"} if plural in Q_IGNORED and "q-ignored" in quirks else set()
     for name, factory in FILTERS.get(plural, {}).items():
         value = params.get(name)
-        if value is None or value == "":
+        if value is None or value == "" or name in ignored:
             continue
         predicate = factory(org)(value)
         if predicate is not None:

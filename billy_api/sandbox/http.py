@@ -52,8 +52,13 @@ def error_response(status, code, message, extra=None, headers=None) -> Response:
     return json_response(error_body(status, code, message, extra), status, headers)
 
 
-def validation_response(exc: ValidationFailed) -> Response:
-    return error_response(422, VALIDATION_ERROR_CODE, exc.message, {"validationErrors": exc.errors})
+def validation_response(exc: ValidationFailed, as_400: bool = False) -> Response:
+    """422 (Billy's own data layer expects it), or 400 ``INVALID_RECORD`` (quirk validation-400,
+    the form one public client's fixture shows)."""
+    extra = {"validationErrors": exc.errors}
+    if as_400:
+        return error_response(400, "INVALID_RECORD", exc.message, extra)
+    return error_response(422, VALIDATION_ERROR_CODE, exc.message, extra)
 
 
 def json_object(request: Request, invalid: ApiError, empty: str = "null") -> dict:

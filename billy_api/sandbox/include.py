@@ -20,6 +20,10 @@ HAS_MANY: dict[tuple[str, str], tuple[str, Callable]] = {
         "balanceModifiers",
         lambda org, r: org.children("balanceModifiers", "subjectReference", f"invoice:{r['id']}"),
     ),
+    ("invoice", "lateFees"): (
+        "invoiceLateFees",
+        lambda org, r: org.children("invoiceLateFees", "invoiceId", r["id"]),
+    ),
     ("contact", "contactPersons"): (
         "contactPersons",
         lambda org, r: org.children("contactPersons", "contactId", r["id"]),
@@ -47,6 +51,7 @@ BELONGS_TO = {
     "subjectCurrency": "currencies",
     "baseCurrency": "currencies",
     "country": "countries",
+    "city": "cities",
     "product": "products",
     "invoice": "invoices",
     "creditedInvoice": "invoices",

@@ -3,12 +3,15 @@
 * ``danish`` (the default) and ``empty``: the organization and its reference data only —
   currencies, countries, tax rates "Salgsmoms 25%" / "Momsfri 0%", the rulesets "Salgsmoms" /
   "Momsfrit" and the accounts "Salg" / "Bank".
-* ``demo``: the same plus a few contacts, products and invoices, so a demo shows something.
+* ``demo``: the same plus a few contacts (one with a ``cityId`` and no ``cityText``), products
+  and invoices, so a demo shows something.
 """
 
 from __future__ import annotations
 
 import datetime
+
+from billy_api.resources import INVOICE_TYPE_CREDIT_NOTE
 
 from .resources.writer import Writer
 from .store import OrgData, Store, new_id, now_str
@@ -68,6 +71,16 @@ COUNTRIES = (
 )
 
 
+# Danish cities (id, name, zipcode), ids as Billy's (fact F5 of the contract: "dk_aalborg").
+CITIES = (
+    ("dk_kobenhavn", "København", "1050"),
+    ("dk_aarhus", "Aarhus", "8000"),
+    ("dk_odense", "Odense", "5000"),
+    ("dk_aalborg", "Aalborg", "9000"),
+    ("dk_vejle", "Vejle", "7100"),
+)
+
+
 def seed_reference(store: Store) -> None:
     store.reference["currencies"] = {
         code: {"id": code, "name": name, "exchangeRate": rate} for code, name, rate in CURRENCIES
@@ -83,6 +96,10 @@ def seed_reference(store: Store) -> None:
             "localeId": locale,
         }
         for code, name, locale in COUNTRIES
+    }
+    store.reference["cities"] = {
+        city_id: {"id": city_id, "name": name, "countryId": "DK", "stateId": None, "zipcode": zip_}
+        for city_id, name, zip_ in CITIES
     }
 
 
@@ -212,7 +229,9 @@ def _demo(writer: Writer, bank_id: str, exempt_ruleset_id: str) -> None:
             "countryId": "DK",
             "street": "Bornholmsgade 57",
             "zipcodeText": "9000",
-            "cityText": "Aalborg",
+            # Danish contacts may carry the city as cityId with an empty cityText (fact F5)
+            "cityId": "dk_aalborg",
+            "cityText": "",
             "registrationNo": "12345678",
             "phone": "+45 98 12 34 56",
             "contactPersons": [
@@ -340,7 +359,7 @@ def _demo(writer: Writer, bank_id: str, exempt_ruleset_id: str) -> None:
     writer.create(
         "invoices",
         {
-            "type": "credit_note",
+            "type": INVOICE_TYPE_CREDIT_NOTE,
             "creditedInvoiceId": credited["id"],
             "contactId": mette["id"],
             "entryDate": day(12),

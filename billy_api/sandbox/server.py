@@ -17,6 +17,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from . import seed as seeding
 from .app import SandboxApp
 from .faults import FaultInjector, Stats
+from .quirks import Quirks
 from .store import Store
 
 DEFAULT_TOKENS = {"sandbox-token": "Billy Sandbox ApS"}
@@ -38,7 +39,11 @@ class SandboxServer:
         seed: str = "danish",
         state_file: str | None = None,
         latency_ms: int = 0,
+        quirks=(),
+        without_quirks=(),
     ):
+        """``quirks`` are switched on besides the default ones (``quirks.DEFAULT_QUIRKS``),
+        ``without_quirks`` off; see ``quirks.QUIRKS``."""
         if seed not in seeding.SEEDS:
             raise ValueError(f"unknown seed {seed!r} (one of {', '.join(seeding.SEEDS)})")
         self.host = host
@@ -53,10 +58,13 @@ class SandboxServer:
             seed=seed,
             state_file=state_file,
             latency_ms=latency_ms,
+            quirks=Quirks(quirks, without_quirks),
         )
-        loaded = bool(state_file) and self.store.load(state_file)
-        if not loaded:
-            seeding.seed_reference(self.store)
+        if state_file:
+            self.store.load(state_file)
+        # Reference data is the sandbox's own, fixed: a state file of an older sandbox gets
+        # what it lacks (cities).
+        seeding.seed_reference(self.store)
         for token, name in (tokens if tokens is not None else DEFAULT_TOKENS).items():
             self.app.add_token(token, name)
         self._server = None
@@ -143,9 +151,28 @@ class SandboxServer:
     def org_id(self, token: str) -> str:
         return self.store.org_id(token)
 
-    def void_invoice(self, invoice_id: str) -> dict:
+    def set_quirks(self, on=(), off=()) -> frozenset:
+        """Switch quirks on and off while the sandbox runs; the quirks now on."""
+        return self.app.quirks.switch(on, off)
+
+    @property
+    def quirks(self) -> frozenset:
+        return self.app.quirks.active
+
+    def _control(self, path: str, body: dict) -> dict:
         request = urllib.request.Request(
-            f"{self.control_url}/invoices/{invoice_id}/void", data=b"{}", method="POST"
+            f"{self.control_url}{path}",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
         )
         with urllib.request.urlopen(request, timeout=60) as response:
             return json.loads(response.read())
+
+    def void_invoice(self, invoice_id: str) -> dict:
+        """What a Billy user voiding an approved invoice does (``POST .../void``)."""
+        return self._control(f"/invoices/{invoice_id}/void", {})
+
+    def add_late_fee(self, invoice_id: str, amount) -> dict:
+        """A late fee on an approved invoice (``POST .../late-fee``): its balance rises."""
+        return self._control(f"/invoices/{invoice_id}/late-fee", {"amount": amount})

@@ -24,6 +24,8 @@ import os
 import tempfile
 import threading
 
+from billy_api.resources import CREDIT_NOTE_TYPES, INVOICE_TYPE_CREDIT_NOTE
+
 # Child indices kept for fast has-many look-ups, filters and cascades: (plural, field).
 INDEXED = (
     ("invoiceLines", "invoiceId"),
@@ -34,6 +36,7 @@ INDEXED = (
     ("invoices", "contactId"),
     ("balanceModifiers", "subjectReference"),
     ("balanceModifiers", "modifierReference"),
+    ("invoiceLateFees", "invoiceId"),
 )
 
 ORG_RESOURCES = (
@@ -50,8 +53,9 @@ ORG_RESOURCES = (
     "accounts",
     "bankPayments",
     "balanceModifiers",
+    "invoiceLateFees",
 )
-GLOBAL_RESOURCES = ("currencies", "countries")
+GLOBAL_RESOURCES = ("currencies", "countries", "cities")
 
 
 def new_id() -> str:
@@ -62,6 +66,10 @@ def new_id() -> str:
 def now_str() -> str:
     """A Billy datetime: ``YYYY-MM-DDTHH:MM:SS``, UTC, no offset (UNCONFIRMED zone)."""
     return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def today() -> str:
+    return datetime.date.today().isoformat()
 
 
 class OrgData:
@@ -113,6 +121,10 @@ class OrgData:
             if plural in org.tables:
                 for record in records:
                     org.insert(plural, record)
+        for invoice in org.tables["invoices"].values():
+            # a state file of an older sandbox has credit notes as "credit_note"
+            if invoice.get("type") in CREDIT_NOTE_TYPES:
+                invoice["type"] = INVOICE_TYPE_CREDIT_NOTE
         return org
 
 

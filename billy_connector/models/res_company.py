@@ -91,6 +91,13 @@ class ResCompany(models.Model):
         help="A first sync links records whose name (and country) alone agree, when exactly "
         "one record on each side has that name. Off: such matches wait in the match review.",
     )
+    billy_bulk_size = fields.Integer(
+        string="Billy records per bulk save",
+        default=1000,
+        help="A bulk sync creates and updates contacts, contact persons and products in Billy "
+        "this many at a time (one request each batch, at most 1,000). 0 or 1: one request per "
+        "record.",
+    )
     # portal users read their company: what Billy said about the connection is not for them
     billy_connection_state = fields.Selection(
         [("unknown", "Not tested"), ("ok", "Connected"), ("failed", "Failed")],
@@ -130,6 +137,11 @@ class ResCompany(models.Model):
         for vals in vals_list:
             self._billy_check_url_writer(vals)
         return super().create(vals_list)
+
+    _billy_bulk_size_range = models.Constraint(
+        "CHECK(billy_bulk_size >= 0 AND billy_bulk_size <= 1000)",
+        "Billy takes 0 to 1,000 records per bulk save.",
+    )
 
     def write(self, vals):
         self._billy_check_url_writer(vals)

@@ -32,6 +32,7 @@ class ResConfigSettings(models.TransientModel):
     billy_requests_in_flight = fields.Integer(
         related="company_id.billy_requests_in_flight", readonly=False
     )
+    billy_bulk_size = fields.Integer(related="company_id.billy_bulk_size", readonly=False)
     billy_invoice_state = fields.Selection(related="company_id.billy_invoice_state", readonly=False)
     billy_register_payments = fields.Boolean(
         related="company_id.billy_register_payments", readonly=False

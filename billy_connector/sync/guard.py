@@ -42,14 +42,16 @@ class Guard:
         self._in_savepoint(record, kind, work, link, lock=True)
 
     def between_records(self):
-        """Handle what Billy has answered so far, then count a step (see SyncRun.step)."""
+        """Send the full bulk batches and handle what Billy has answered so far, then count a
+        step (see SyncRun.step)."""
+        self.run.bulk.send_full()
         self.dispatcher.make_room()
         self.run.step()
 
     def send(self, record, kind, request, on_answer, link=None):
         """Send `request()` (Billy calls only); `on_answer(result)` runs when Billy answers."""
         self.dispatcher.submit(
-            request, lambda outcome: self._answered(record, kind, link, on_answer, outcome)
+            request, lambda outcome: self.answered(record, kind, link, on_answer, outcome)
         )
 
     @contextmanager
@@ -84,7 +86,8 @@ class Guard:
                 self.env._("%s is being synced by someone else right now.", record.display_name)
             )
 
-    def _answered(self, record, kind, link, on_answer, outcome):
+    def answered(self, record, kind, link, on_answer, outcome):
+        """Billy's answer `outcome` (result, error) to a request of `record`: `on_answer`."""
         result, error = outcome
         if error is not None:  # nothing was written for this answer: no savepoint to undo
             self._failed(record, kind, error, link)

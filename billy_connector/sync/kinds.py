@@ -54,16 +54,51 @@ class RecordKind:
         """What the matcher compares of an unlinked Billy record (matching.Entry)."""
         raise NotImplementedError
 
-    # Billy writes: each method prepares in the main thread (ORM reads allowed) and returns
-    # a request, a closure that only talks to Billy and returns the written Billy record.
+    # Billy writes, prepared in the main thread (ORM reads allowed): `create_body` and
+    # `update_body` say what Billy is sent (update_body None: not in a bulk save, see bulk.py),
+    # `created` and `updated` read the record back from Billy's answer (the written record and
+    # every record the write changed, plural → records). The `*_request` methods wrap them in
+    # a closure that only talks to Billy and returns the written Billy record.
 
-    def create_request(self, record, lines, values):
+    def create_body(self, record, lines, values):
         raise NotImplementedError
 
-    def update_request(self, record, lines, values, fields, flat, billy_id):
-        body = billy_write_values(lines, values, fields)
+    def created(self, billy_record, changed):
+        return billy_record
+
+    def update_body(self, record, lines, values, fields, flat):
+        return billy_write_values(lines, values, fields)
+
+    def updated(self, billy_record, changed, flat):
+        return billy_record
+
+    def create_request(self, record, lines, values):
+        return self.create_call(self.create_body(record, lines, values))
+
+    def create_call(self, body):
         client, resource = self.ctx.client, self.billy_resource
-        return lambda: client.update(resource, billy_id, body).record
+
+        def request():
+            result = client.create(resource, body)
+            return self.created(result.record, result.changed)
+
+        return request
+
+    def update_request(self, record, lines, values, fields, flat, billy_id):
+        body = self.update_body(record, lines, values, fields, flat)
+        client, resource = self.ctx.client, self.billy_resource
+
+        def request():
+            result = client.update(resource, billy_id, body)
+            return self.updated(result.record, result.changed, flat)
+
+        return request
+
+    def reread(self):
+        """A fresh handler and every Billy record of the kind read again (flattened): what a
+        lost answer may have created is among them."""
+        fresh = type(self)(self.ctx)
+        return fresh, [fresh.flatten(r) for page in fresh.billy_pages() for r in page.records]
 
     def billy_id_extra(self, flat):
         """Values stored on the link besides billy_id (see billy.link)."""
@@ -90,7 +125,13 @@ class ContactKind(RecordKind):
 
     def __init__(self, ctx):
         super().__init__(ctx)
-        self.company_persons = []  # contact persons of company contacts, for the next kind
+        # id → contact person of a company contact, for the next kind; by id, as a contact is
+        # flattened again from Billy's answer when it is written
+        self._company_persons = {}
+
+    @property
+    def company_persons(self):
+        return list(self._company_persons.values())
 
     def odoo_domain(self):
         return [
@@ -124,7 +165,7 @@ class ContactKind(RecordKind):
             flat["email"] = primary.get("email")
             flat["_sub_id"] = primary.get("id")
         else:
-            self.company_persons.extend(persons)
+            self._company_persons.update((person.get("id"), person) for person in persons)
         return flat
 
     def billy_kind_of(self, flat):
@@ -150,7 +191,7 @@ class ContactKind(RecordKind):
         terms = [matching.registration_key(values.get("registrationNo"))]
         return [term for term in (*terms, email, values.get("name", partner.name)) if term]
 
-    def create_request(self, partner, lines, values):
+    def create_body(self, partner, lines, values):
         body = billy_write_values(lines, values)
         email = body.pop("email", None)
         body["organizationId"] = _organization_id(self.ctx)
@@ -159,27 +200,43 @@ class ContactKind(RecordKind):
             body["contactPersons"] = [
                 {"name": values.get("name"), "email": email, "isPrimary": True}
             ]
-        client = self.ctx.client
+        return body
 
-        def request():
-            result = client.create("contacts", body)
-            contact = dict(result.record)
-            contact["contactPersons"] = result.changed.get("contactPersons", [])
-            return contact
+    def created(self, billy_record, changed):
+        contact = dict(billy_record)
+        contact["contactPersons"] = [
+            person
+            for person in changed.get("contactPersons", [])
+            if person.get("contactId") in (None, contact.get("id"))
+        ]
+        return contact
 
-        return request
+    def _person_change(self, partner, values, fields_body):
+        """The primary contact person's new values, or None when they did not change."""
+        if "email" in fields_body or ("name" in fields_body and not partner.is_company):
+            return {"name": values.get("name"), "email": values.get("email")}
+        return None
+
+    def update_body(self, partner, lines, values, fields, flat):
+        body = billy_write_values(lines, values, fields)
+        # a changed e-mail is written on the contact person: a request of its own
+        if self._person_change(partner, values, body) is not None or not body:
+            return None
+        return body
+
+    def updated(self, billy_record, changed, flat):
+        return dict(billy_record, contactPersons=flat.get("contactPersons", []))
 
     def update_request(self, partner, lines, values, fields, flat, billy_id):
         body = billy_write_values(lines, values, fields)
-        email_changed = "email" in body or ("name" in body and not partner.is_company)
+        person = self._person_change(partner, values, body)
         body.pop("email", None)
-        person = {"name": values.get("name"), "email": values.get("email")}
         sub_id = flat.get("_sub_id")
         client = self.ctx.client
 
         def request():
             contact = client.update("contacts", billy_id, body).record if body else dict(flat)
-            if email_changed:
+            if person is not None:
                 if sub_id:
                     persons = client.update("contactPersons", sub_id, person).changed
                 else:
@@ -242,7 +299,7 @@ class ContactPersonKind(RecordKind):
     def billy_id_extra(self, flat):
         return {"billy_parent_id": flat.get("contactId")}
 
-    def create_request(self, partner, lines, values):
+    def create_body(self, partner, lines, values):
         body = billy_write_values(lines, values)
         body["contactId"] = self.parent_links[partner.parent_id.id]
         if self._with_person is None:
@@ -250,8 +307,15 @@ class ContactPersonKind(RecordKind):
         # decided here, not in Billy's answer: several persons of a company may be in flight
         body["isPrimary"] = body["contactId"] not in self._with_person
         self._with_person.add(body["contactId"])
-        client = self.ctx.client
-        return lambda: client.create("contactPersons", body).record
+        return body
+
+    def reread(self):
+        contacts = ContactKind(self.ctx)
+        for page in contacts.billy_pages():
+            for contact in page.records:
+                contacts.flatten(contact)
+        fresh = ContactPersonKind(self.ctx, contacts.company_persons, self.parent_links)
+        return fresh, list(fresh.persons)
 
     def create_in_odoo(self, flat, vals):
         parents = {billy_id: partner_id for partner_id, billy_id in self.parent_links.items()}
@@ -304,29 +368,28 @@ class ProductKind(RecordKind):
             body["prices"] = self._prices(body.pop("unitPrice"), flat)
         return body
 
-    def _with_prices(self, result):
-        product = dict(result.record)
-        prices = result.changed.get("productPrices")
+    def _with_prices(self, billy_record, changed):
+        product = dict(billy_record)
+        prices = changed.get("productPrices")
         if prices is not None:
             product["prices"] = [p for p in prices if p.get("productId") == product.get("id")]
         return product
 
-    def create_request(self, product, lines, values):
+    def create_body(self, product, lines, values):
         body = self._body(lines, values)
         body["organizationId"] = _organization_id(self.ctx)
-        client = self.ctx.client
-        return lambda: self._with_prices(client.create("products", body))
+        return body
 
-    def update_request(self, product, lines, values, fields, flat, billy_id):
-        body = self._body(lines, values, fields, flat)
-        client = self.ctx.client
+    def created(self, billy_record, changed):
+        return self._with_prices(billy_record, changed)
 
-        def request():
-            record = self._with_prices(client.update("products", billy_id, body))
-            record.setdefault("prices", flat.get("prices"))
-            return record
+    def update_body(self, product, lines, values, fields, flat):
+        return self._body(lines, values, fields, flat)
 
-        return request
+    def updated(self, billy_record, changed, flat):
+        record = self._with_prices(billy_record, changed)
+        record.setdefault("prices", flat.get("prices"))
+        return record
 
     def create_in_odoo(self, flat, vals):
         vals = dict(vals, company_id=self.company.id, sale_ok=True)

@@ -13,7 +13,7 @@ the real thing and changes nothing on either side:
 import itertools
 import threading
 
-from billy_api import BillyError, BillyWriteResult
+from billy_api import BillyBulkResult, BillyError, BillyWriteResult
 
 from .run import SyncRun
 
@@ -85,6 +85,20 @@ class RecordingClient:
     def delete(self, resource, record_id):
         self._record("DELETE", resource, record_id)
         return BillyWriteResult(record=None, deleted={resource: [str(record_id)]})
+
+    def bulk_save(self, resource, records):
+        """Each record recorded as its own create or update would be."""
+        results = [
+            self.update(resource, record["id"], {k: v for k, v in record.items() if k != "id"})
+            if record.get("id")
+            else self.create(resource, record)
+            for record in records
+        ]
+        changed = {}
+        for result in results:
+            for plural, changed_records in result.changed.items():
+                changed.setdefault(plural, []).extend(changed_records)
+        return BillyBulkResult(records=[result.record for result in results], changed=changed)
 
     def request(self, method, path, params=None, body=None):
         if str(method).upper() == "GET":

@@ -1,4 +1,6 @@
-"""Odoo → Billy: create a record in Billy, send the fields that changed, archive in Billy."""
+"""Odoo → Billy: create a record in Billy, send the fields that changed, archive in Billy.
+
+A bulk run batches the creates and updates that bulk.py takes; the rest go one a request."""
 
 from .mapping import billy_values
 from .vocabulary import BILLY_TO_ODOO, TO_BILLY
@@ -27,7 +29,12 @@ class Push:
             run.journal.outcome(record, self.env._("updated in Billy"))
 
         request = handler.update_request(record, lines, odoo_vals, fields, flat, billy_id)
-        run.guard.send(record, kind, request, on_answer, link)
+        bulk = run.bulk
+        body = bulk.takes(handler) and handler.update_body(record, lines, odoo_vals, fields, flat)
+        if body:
+            bulk.add_update(handler, kind, record, link, billy_id, body, flat, on_answer, request)
+        else:
+            run.guard.send(record, kind, request, on_answer, link)
 
     def create_in_billy(self, handler, kind, record, lines, values):
         run = self.run
@@ -41,8 +48,12 @@ class Push:
             run.journal.note(record, self.env._("Created in Billy (%s).", flat["id"]))
             run.journal.outcome(record, self.env._("created in Billy"))
 
-        request = handler.create_request(record, lines, values)
-        run.guard.send(record, kind, request, on_answer, link)
+        if run.bulk.takes(handler):
+            body = handler.create_body(record, lines, values)
+            run.bulk.add_create(handler, kind, record, link, body, on_answer)
+        else:
+            request = handler.create_request(record, lines, values)
+            run.guard.send(record, kind, request, on_answer, link)
 
     def odoo_record_gone(self, handler, link, flat):
         """Deleted in Odoo: archive in Billy (when pushing) and unlink, never delete."""

@@ -5,6 +5,7 @@ commits. The run builds its collaborators once and they call each other through 
     journal (journal.py)  counts, log lines, chatter notes, outcomes
     links (links.py)      billy.link: find, create, cache, store
     guard (guard.py)      one record's savepoint, lock and failure; Billy requests
+    bulk (bulk.py)        creates and updates sent to Billy a batch at a time
     walk (walk.py)        the bulk walk: Odoo and Billy records paired page by page
     pairs (reconcile.py)  one pair: decide (decide.py), then push (push.py) or pull (pull.py)
     records (records.py)  one Odoo record: the Sync with Billy button
@@ -17,6 +18,7 @@ from odoo.exceptions import UserError
 from billy_api import BillyError
 from billy_api.dispatch import Dispatcher
 
+from .bulk import Bulk
 from .context import SyncContext
 from .errors import SyncBusyError, error_message, sync_busy
 from .guard import RECORD_LOCK_KEYS, Guard
@@ -60,6 +62,7 @@ class SyncRun:
         self.log = self.ctx = self.journal = None
         self.links = Links(self.company, self.batch_size)
         self.guard = Guard(self)
+        self.bulk = Bulk(self)
         self.walk = Walk(self)
         self.pairs = Pairs(self)
         self.push = Push(self)
@@ -82,6 +85,7 @@ class SyncRun:
         """Sync every record kind of the company; returns the billy.sync.log."""
         self._start(per_record=False)
         self.guard.dispatcher = Dispatcher(self.company.billy_requests_in_flight)
+        self.bulk.size = self.company.billy_bulk_size
         self.commits = self.trigger == "cron" and not modules.module.current_test
         locked = False
         try:

@@ -5,6 +5,8 @@
 3. links whose Billy record is gone, then whose Odoo record is gone, are settled;
 4. unlinked Odoo records look for their Billy twin (matching) before anything is created;
 5. Billy records nobody matched are created in Odoo (when the direction allows).
+
+Creates and updates in Billy are batched on the way (bulk.py) and all answered at the end.
 """
 
 from .first_link import FirstLinks
@@ -48,26 +50,27 @@ class Walk:
         # decided now, from the fields just read: a checkpoint on the way empties the cache
         todo = records.filtered(lambda r: r.active and not billy_ids.get(r.id))
         seen, unlinked_billy = set(), {}
-        for page in handler.billy_pages():
-            pairs = []
-            for billy_record in page.records:
-                flat = handler.flatten(billy_record)
-                link_id = link_ids.get(flat["id"])
-                if link_id is None:
-                    unlinked_billy[flat["id"]] = flat
-                else:
-                    seen.add(flat["id"])
-                    pairs.append((link_id, flat))
-            for link, record, flat in page_pairs(self.env, model, pairs, res_ids, record_ids):
-                self._sync_pair(handler, link, record, flat)
-        gone = self.env["billy.link"].browse(
-            link_id for billy_id, link_id in link_ids.items() if billy_id not in seen
-        )
-        for batch in batches(gone, run.batch_size):
-            for link in batch:
-                record = model.browse(link.res_id) if link.res_id in record_ids else None
-                run.pull.billy_record_gone(link, record)
-        self._link_or_create(handler, todo, unlinked_billy)
+        with run.bulk.batching():
+            for page in handler.billy_pages():
+                pairs = []
+                for billy_record in page.records:
+                    flat = handler.flatten(billy_record)
+                    link_id = link_ids.get(flat["id"])
+                    if link_id is None:
+                        unlinked_billy[flat["id"]] = flat
+                    else:
+                        seen.add(flat["id"])
+                        pairs.append((link_id, flat))
+                for link, record, flat in page_pairs(self.env, model, pairs, res_ids, record_ids):
+                    self._sync_pair(handler, link, record, flat)
+            gone = self.env["billy.link"].browse(
+                link_id for billy_id, link_id in link_ids.items() if billy_id not in seen
+            )
+            for batch in batches(gone, run.batch_size):
+                for link in batch:
+                    record = model.browse(link.res_id) if link.res_id in record_ids else None
+                    run.pull.billy_record_gone(link, record)
+            self._link_or_create(handler, todo, unlinked_billy)
         run.guard.dispatcher.drain()
         run.journal.flush()
 

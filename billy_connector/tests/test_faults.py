@@ -13,6 +13,7 @@ FAULTS = [
     {"kind": "rate_limit", "status": 429, "retry_after": 0, "rate": 0.08},
     {"kind": "lost_response", "method": "POST", "rate": 0.15},
     {"kind": "lost_response", "method": "PUT", "rate": 0.1},
+    {"kind": "lost_response", "method": "PATCH", "rate": 0.3},  # bulk saves (on by default)
     {"kind": "malformed", "method": "POST", "rate": 0.05},
 ]
 
@@ -128,3 +129,7 @@ class TestFaultSoak(BillyCase):
         )
         logging.getLogger(__name__).info(summary)
         self.assertGreater(counter.retries, 0, summary)
+        self.assertGreater(faults["lost_response"], 0, summary)
+        self.assertTrue(
+            any(key.startswith("PATCH") for key in self.sandbox.stats()["requests"]), summary
+        )

@@ -1,6 +1,8 @@
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from billy_api import INVOICE_TYPE_CREDIT_NOTE
+
 from .common import BillyCase
 
 
@@ -177,7 +179,7 @@ class TestInvoices(BillyCase):
         self.sync()
         for credit_note in full | partial:
             billy = self.assert_totals_match(credit_note)
-            self.assertEqual(billy["type"], "credit_note")
+            self.assertEqual(billy["type"], INVOICE_TYPE_CREDIT_NOTE)
             self.assertEqual(billy["creditedInvoiceId"], move.billy_id)
         self.assertEqual(self.billy_invoice(partial)["grossAmount"], 125.0)
 

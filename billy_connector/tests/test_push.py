@@ -76,6 +76,7 @@ class TestPush(BillyCase):
         self.assertEqual(exempt.billy_sync_state, "synced")
 
     def test_a_change_in_odoo_is_sent_and_only_the_changed_fields(self):
+        self.company.billy_bulk_size = 0  # one request a record (bulk saves: test_bulk.py)
         partner = self.make_company()
         product = self.make_product()
         self.sync()

@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+from billy_api.resources import CREDIT_NOTE_TYPES, INVOICE_TYPE_CREDIT_NOTE
+
 from ..store import now_str
 from .fields import clean
 from .invoice_lines import embedded_lines, replace_lines
 from .records import Context
 from .specs import INVOICES
-from .totals import download_path, invoice_lines, recompute, refresh_balance
+from .totals import (
+    download_path,
+    invoice_lines,
+    recompute,
+    refresh_balance,
+    settle_credited_invoice,
+    void_modifiers,
+)
 from .validation import Errors, blank, refusal
 
 ONE_LINE = "Invoices must have at least one invoice line."
+LINES_FROZEN = "This parameter must not be set if the invoice has already been created."
+
+
+def _values(ctx: Context, body: dict, errors: Errors, key: str) -> dict:
+    """The invoice fields of ``body``; a credit note's type in the form Billy answers with."""
+    values = clean(INVOICES.fields, body, errors, key)
+    if values.get("type") in CREDIT_NOTE_TYPES:
+        values["type"] = INVOICE_TYPE_CREDIT_NOTE
+    return values
 
 
 def _defaults(ctx: Context, values: dict) -> dict:
@@ -58,13 +76,13 @@ def _validate(ctx: Context, merged: dict, errors: Errors, key: str, line_count: 
     credited_id = merged.get("creditedInvoiceId")
     if credited_id:
         credited = ctx.tables["invoices"].get(credited_id)
-        if merged.get("type") != "credit_note":
+        if merged.get("type") != INVOICE_TYPE_CREDIT_NOTE:
             errors.attr(key, "creditedInvoiceId", "Only credit notes can credit an invoice.")
         elif credited is not None and credited["contactId"] != contact_id:
             errors.attr(
                 key, "creditedInvoiceId", "The credited invoice must belong to the same contact."
             )
-        elif credited is not None and credited.get("type") == "credit_note":
+        elif credited is not None and credited.get("type") == INVOICE_TYPE_CREDIT_NOTE:
             errors.attr(key, "creditedInvoiceId", "A credit note can't credit a credit note.")
     if merged.get("paymentTermsMode") == "date" and blank(merged.get("dueDate")):
         errors.attr(key, "dueDate", "A due date is required with payment terms mode `date`.")
@@ -90,12 +108,14 @@ def approve(ctx: Context, invoice: dict) -> None:
         ctx.changes.touch("organizations", organization)
     invoice["downloadUrl"] = download_path(invoice)
     refresh_balance(ctx, invoice)
+    if invoice["type"] == INVOICE_TYPE_CREDIT_NOTE:
+        settle_credited_invoice(ctx, invoice)
 
 
 def create_invoice(ctx: Context, body: dict, allow_id: bool) -> dict:
     errors = Errors()
     key = ctx.key_for(body, INVOICES)
-    values = clean(INVOICES.fields, body, errors, key)
+    values = _values(ctx, body, errors, key)
     lines = embedded_lines(ctx, body, errors, key)
     if values.get("state") == "voided":
         errors.attr(key, "state", "An invoice can only be created as draft or approved.")
@@ -131,10 +151,10 @@ def _refuse_change(ctx: Context, record: dict, values: dict, lines, key: str) ->
 def update_invoice(ctx: Context, record: dict, body: dict) -> dict:
     errors = Errors()
     key = ctx.key_for(body, INVOICES)
-    if body.get("id") not in (None, record["id"]):
-        errors.attr(key, "id", "The id in the body must equal the id in the URL.")
-    values = clean(INVOICES.fields, body, errors, key)
+    values = _values(ctx, body, errors, key)
     lines = embedded_lines(ctx, body, errors, key)
+    if lines is not None and "lines-frozen" in ctx.quirks:
+        raise refusal(key, f"lines: {LINES_FROZEN}", {"lines": LINES_FROZEN})
     if record["state"] != "draft":
         _refuse_change(ctx, record, values, lines, key)
         errors.raise_if_any()
@@ -182,8 +202,11 @@ def delete_invoice(ctx: Context, record: dict) -> None:
 
 
 def void_invoice(ctx: Context, record: dict) -> None:
-    """What a Billy user voiding an approved invoice does: state ``voided``, balance 0."""
+    """What a Billy user voiding an approved invoice does: state ``voided``, no due date, the
+    balance kept (fact F6 of the contract); what a credit note settled is owed again."""
     if record["state"] != "approved":
         raise refusal("invoice", "Only approved invoices can be voided.")
     record["state"] = "voided"
+    record["dueDate"] = None
+    void_modifiers(ctx, f"invoice:{record['id']}")
     refresh_balance(ctx, record)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from .. import billing
 from .fields import clean
 from .records import Context
-from .specs import BALANCE_MODIFIERS, BANK_PAYMENTS
-from .totals import refresh_balance
+from .specs import BANK_PAYMENTS
+from .totals import add_modifier, void_modifiers
 from .validation import BLANK, Errors, refusal
 
 
@@ -45,18 +45,9 @@ def _settle(ctx: Context, payment: dict, invoices: list[dict]) -> None:
         amount = available if last and len(invoices) == 1 else min(available, outstanding)
         amount = max(billing.round2(amount), billing.ZERO)
         available -= amount
-        modifier = ctx.new_record(
-            BALANCE_MODIFIERS,
-            {
-                "modifierReference": f"bankPayment:{payment['id']}",
-                "subjectReference": f"invoice:{invoice['id']}",
-            },
-        )
         # Overpayment goes to the contact's balance in Billy; the invoice stops at 0.
-        modifier["amount"] = billing.money(min(amount, outstanding))
-        modifier["entryDate"] = payment["entryDate"]
-        ctx.insert("balanceModifiers", modifier)
-        refresh_balance(ctx, invoice)
+        reference = f"bankPayment:{payment['id']}"
+        add_modifier(ctx, reference, invoice, min(amount, outstanding), payment["entryDate"])
 
 
 def create_payment(ctx: Context, body: dict, allow_id: bool) -> dict:
@@ -109,13 +100,5 @@ def update_payment(ctx: Context, record: dict, body: dict) -> dict:
     ctx.changes.touch("bankPayments", record)
     if values.get("isVoided") and not record["isVoided"]:
         record["isVoided"] = True
-        for modifier in ctx.org.children(
-            "balanceModifiers", "modifierReference", f"bankPayment:{record['id']}"
-        ):
-            modifier["isVoided"] = True
-            ctx.changes.touch("balanceModifiers", modifier)
-            kind, _, subject_id = modifier["subjectReference"].partition(":")
-            invoice = ctx.tables["invoices"].get(subject_id)
-            if kind == "invoice" and invoice is not None:
-                refresh_balance(ctx, invoice)
+        void_modifiers(ctx, f"bankPayment:{record['id']}")
     return record

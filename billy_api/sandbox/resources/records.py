@@ -51,10 +51,11 @@ class Children:
 class Context:
     """One organization's records during a write; use under the store lock."""
 
-    def __init__(self, store: Store, org: OrgData, changes: Changes | None = None):
+    def __init__(self, store: Store, org: OrgData, changes=None, quirks=frozenset()):
         self.store = store
         self.org = org
         self.changes = changes or Changes()
+        self.quirks = quirks  # the names of the quirks on for this request
 
     @property
     def tables(self) -> dict[str, dict[str, dict]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from billy_api.resources import CREDIT_NOTE_TYPES, INVOICE_TYPE_INVOICE
 from billy_api.resources import SINGULAR as CLIENT_SINGULAR
 
 from .fields import Field, boolean, choice, date, integer, number, text
@@ -14,6 +15,8 @@ SINGULAR = {
     **CLIENT_SINGULAR,
     "salesTaxRules": "salesTaxRule",
     "balanceModifiers": "balanceModifier",
+    "invoiceLateFees": "invoiceLateFee",
+    "cities": "city",
 }
 PLURAL = {v: k for k, v in SINGULAR.items()}
 
@@ -165,7 +168,8 @@ PRODUCT_PRICES = Spec(
 INVOICES = Spec(
     "invoices",
     {
-        "type": choice("invoice", "credit_note", default="invoice"),
+        # "creditNote" is answered; "credit_note" is accepted too (fact F4 of the contract)
+        "type": choice(INVOICE_TYPE_INVOICE, *CREDIT_NOTE_TYPES, default=INVOICE_TYPE_INVOICE),
         "contactId": text(),
         "attContactPersonId": text(),
         "entryDate": date(),
@@ -325,6 +329,23 @@ BALANCE_MODIFIERS = Spec(
     child=True,
 )
 
+# A late fee on an approved invoice (LIVE2023 in docs/billy_api_contract.md shows invoices with
+# embedded lateFees: flatFee 25, ...).
+INVOICE_LATE_FEES = Spec(
+    "invoiceLateFees",
+    {
+        "invoiceId": text(),
+        "entryDate": date(),
+        "flatFee": number(0),
+        "percentageFee": number(0),  # percent of the invoice's grossAmount (UNCONFIRMED)
+        "isVoided": boolean(False),
+    },
+    readonly={"amount": 0.0},
+    immutable=("invoiceId",),
+    refs={"invoiceId": "invoices"},
+    child=True,
+)
+
 SPECS: dict[str, Spec] = {
     spec.plural: spec
     for spec in (
@@ -341,7 +362,9 @@ SPECS: dict[str, Spec] = {
         ACCOUNTS,
         BANK_PAYMENTS,
         BALANCE_MODIFIERS,
+        INVOICE_LATE_FEES,
         Spec("currencies", {}, created_time=False),
+        Spec("cities", {}, created_time=False),
         Spec("countries", {}, created_time=False),
     )
 }

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import hashlib
 
+from billy_api.resources import INVOICE_TYPE_CREDIT_NOTE
+
 from .. import billing
 from .records import Context
 from .reference import tax_rate_for
+from .specs import BALANCE_MODIFIERS
 
 
 def download_digest(invoice_id: str, org_id: str) -> str:
@@ -17,7 +20,7 @@ def download_digest(invoice_id: str, org_id: str) -> str:
 def download_path(invoice: dict) -> str:
     """The path of an invoice's PDF (the HTTP layer adds the sandbox's own host)."""
     digest = download_digest(invoice["id"], invoice["organizationId"])
-    credit = invoice.get("type") == "credit_note"
+    credit = invoice.get("type") == INVOICE_TYPE_CREDIT_NOTE
     if invoice.get("state") == "draft" or not invoice.get("invoiceNo"):
         # UNCONFIRMED: only invoice file names are known; credit notes mirror them.
         name = "draft-credit-note.pdf" if credit else "draft-invoice.pdf"
@@ -32,24 +35,74 @@ def invoice_lines(ctx: Context, invoice_id: str) -> list[dict]:
     return sorted(lines, key=lambda line: line.get("priority") or 0)
 
 
-def paid_amount(ctx: Context, invoice: dict):
-    total = billing.ZERO
-    for modifier in ctx.org.children(
-        "balanceModifiers", "subjectReference", f"invoice:{invoice['id']}"
-    ):
-        if not modifier.get("isVoided"):
-            total += billing.dec(modifier.get("amount"))
-    return total
+def _settled(ctx: Context, invoice: dict):
+    """What lowers the balance: payments and approved credit notes applied to the invoice, and,
+    for a credit note, what it has applied to the invoice it credits (non-voided modifiers)."""
+    reference = f"invoice:{invoice['id']}"
+    modifiers = ctx.org.children("balanceModifiers", "subjectReference", reference)
+    modifiers += ctx.org.children("balanceModifiers", "modifierReference", reference)
+    return sum(
+        (billing.dec(m.get("amount")) for m in modifiers if not m.get("isVoided")), billing.ZERO
+    )
+
+
+def late_fees(ctx: Context, invoice: dict):
+    fees = ctx.org.children("invoiceLateFees", "invoiceId", invoice["id"])
+    return sum((billing.dec(f["amount"]) for f in fees if not f.get("isVoided")), billing.ZERO)
 
 
 def refresh_balance(ctx: Context, invoice: dict) -> None:
-    if invoice["state"] == "voided":
-        balance = billing.ZERO
+    """``balance`` = grossAmount + late fees - what settled it (fact F2a of the contract: the
+    balance includes late fees, grossAmount does not). A voided invoice keeps its balance and is
+    never paid (fact F6)."""
+    if invoice["state"] != "voided":
+        balance = billing.dec(invoice["grossAmount"]) + late_fees(ctx, invoice)
+        balance -= _settled(ctx, invoice)
+        invoice["balance"] = billing.money(balance)
+        invoice["isPaid"] = invoice["state"] == "approved" and balance <= 0
     else:
-        balance = billing.dec(invoice["grossAmount"]) - paid_amount(ctx, invoice)
-    invoice["balance"] = billing.money(balance)
-    invoice["isPaid"] = invoice["state"] == "approved" and balance <= 0
+        invoice["isPaid"] = False
     ctx.changes.touch("invoices", invoice)
+
+
+def add_modifier(ctx: Context, modifier_ref: str, invoice: dict, amount, entry_date) -> dict:
+    """A balance modifier: ``amount`` of ``modifier_ref`` (a payment, a credit note) settling
+    ``invoice``; the invoice's balance is refreshed."""
+    modifier = ctx.new_record(
+        BALANCE_MODIFIERS,
+        {"modifierReference": modifier_ref, "subjectReference": f"invoice:{invoice['id']}"},
+    )
+    modifier["amount"] = billing.money(amount)
+    modifier["entryDate"] = entry_date
+    ctx.insert("balanceModifiers", modifier)
+    refresh_balance(ctx, invoice)
+    return modifier
+
+
+def settle_credited_invoice(ctx: Context, credit_note: dict) -> None:
+    """An approved credit note settles the invoice it credits, up to what is still owed, with no
+    bank payment (fact F1 of the contract)."""
+    credited = ctx.tables["invoices"].get(credit_note.get("creditedInvoiceId") or "")
+    if credited is None or credited["state"] != "approved":
+        return
+    owed = max(billing.dec(credited["balance"]), billing.ZERO)
+    amount = min(billing.dec(credit_note["grossAmount"]), owed)
+    if amount > 0:
+        add_modifier(
+            ctx, f"invoice:{credit_note['id']}", credited, amount, credit_note["entryDate"]
+        )
+        refresh_balance(ctx, credit_note)
+
+
+def void_modifiers(ctx: Context, modifier_ref: str) -> None:
+    """Void what ``modifier_ref`` settled; the invoices it settled are owed again."""
+    for modifier in ctx.org.children("balanceModifiers", "modifierReference", modifier_ref):
+        modifier["isVoided"] = True
+        ctx.changes.touch("balanceModifiers", modifier)
+        kind, _, subject_id = modifier["subjectReference"].partition(":")
+        invoice = ctx.tables["invoices"].get(subject_id)
+        if kind == "invoice" and invoice is not None:
+            refresh_balance(ctx, invoice)
 
 
 def recompute(ctx: Context, invoice: dict) -> None:

@@ -11,8 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import contacts, invoice_lines, invoices, payments, products, reference
+from . import contacts, invoice_lines, invoices, late_fees, payments, products, reference
 from .records import Context
+from .specs import SPECS
+from .validation import refusal
+
+ID_MISMATCH = "The id in the body must equal the id in the URL; a record's id can't change."
 
 
 class MethodNotAllowed(Exception):
@@ -64,6 +68,8 @@ HANDLERS: dict[str, Handlers] = {
     ),
     "bankPayments": Handlers(payments.create_payment, payments.update_payment),
     "balanceModifiers": Handlers(),
+    "invoiceLateFees": Handlers(late_fees.create_fee, late_fees.update_fee),
+    "cities": Handlers(),
     "currencies": Handlers(),
     "countries": Handlers(),
 }
@@ -81,13 +87,23 @@ class Writer(Context):
         handler = HANDLERS[plural].create
         if handler is None:
             raise MethodNotAllowed(plural)
-        return handler(self, body, allow_id)
+        return handler(self, self._as_stored(body), allow_id)
 
     def update(self, plural: str, record_id: str, body: dict) -> dict:
         handler = HANDLERS[plural].update
         if handler is None:
             raise MethodNotAllowed(plural)
-        return handler(self, self.tables[plural][record_id], body)
+        if body.get("id") not in (None, record_id):
+            # Billy's docs: if the hash includes the record's id, it must be the URL's.
+            key = self.key_for(body, SPECS[plural])
+            raise refusal(key, ID_MISMATCH, {"id": ID_MISMATCH})
+        return handler(self, self.tables[plural][record_id], self._as_stored(body))
+
+    def _as_stored(self, body: dict) -> dict:
+        """The body as this Billy keeps it: without externalId under external-id-dropped."""
+        if "external-id-dropped" in self.quirks and "externalId" in body:
+            return {name: value for name, value in body.items() if name != "externalId"}
+        return body
 
     def delete(self, plural: str, record_id: str) -> None:
         handler = HANDLERS[plural].delete
@@ -102,3 +118,6 @@ class Writer(Context):
 
     def void_invoice(self, invoice: dict) -> None:
         invoices.void_invoice(self, invoice)
+
+    def add_late_fee(self, invoice: dict, amount) -> None:
+        late_fees.add_late_fee(self, invoice, amount)
