@@ -16,6 +16,7 @@
         "data/ir_cron.xml",
         "views/billy_sync_log_views.xml",
         "views/billy_link_views.xml",
+        "views/billy_match_review_views.xml",
         "views/billy_tax_map_views.xml",
         "views/account_move_views.xml",
         "views/billy_field_mapping_views.xml",

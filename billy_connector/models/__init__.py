@@ -11,3 +11,5 @@ from . import product_template
 from . import account_move
 from . import account_move_send
 from . import billy_field_mapping
+from . import billy_match_review
+from . import billy_match_review_candidate

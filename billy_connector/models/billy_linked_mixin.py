@@ -118,4 +118,4 @@ class BillyLinkedMixin(models.AbstractModel):
             )
         run = SyncRun(company, trigger="record")
         log = run.run_records(self)
-        return self.env["billy.sync.result"]._open_for(run.outcomes, log)
+        return self.env["billy.sync.result"]._open_for(run.outcomes, log, run.reviews)

@@ -36,6 +36,9 @@ class BillySyncLog(models.Model):
     archived = fields.Integer()
     unchanged = fields.Integer()
     conflicts = fields.Integer()
+    to_review = fields.Integer(
+        "To review", help="Records whose first link was not sure: see the match review."
+    )
     failed = fields.Integer()
     summary = fields.Text(compute="_compute_summary")
 

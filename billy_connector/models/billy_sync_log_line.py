@@ -27,6 +27,7 @@ class BillySyncLogLine(models.Model):
             ("archived", "Archived"),
             ("unlinked", "Unlinked"),
             ("conflict", "Conflict"),
+            ("review", "To review"),
             ("failed", "Failed"),
         ],
         required=True,

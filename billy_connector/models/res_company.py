@@ -86,6 +86,11 @@ class ResCompany(models.Model):
         help="How many requests a bulk sync sends to Billy at the same time. More is faster "
         "for large books; Billy publishes no rate limit, so keep it modest.",
     )
+    billy_accept_name_matches = fields.Boolean(
+        string="Accept name matches",
+        help="A first sync links records whose name (and country) alone agree, when exactly "
+        "one record on each side has that name. Off: such matches wait in the match review.",
+    )
     billy_bulk_size = fields.Integer(
         string="Billy records per bulk save",
         default=1000,

@@ -40,6 +40,9 @@ class ResConfigSettings(models.TransientModel):
     billy_payment_journal_id = fields.Many2one(
         related="company_id.billy_payment_journal_id", readonly=False
     )
+    billy_accept_name_matches = fields.Boolean(
+        related="company_id.billy_accept_name_matches", readonly=False
+    )
     billy_connection_state = fields.Selection(related="company_id.billy_connection_state")
     billy_connection_message = fields.Char(related="company_id.billy_connection_message")
 

@@ -26,7 +26,7 @@ from functools import partial
 
 from billy_api import BillyError, BillyValidationError
 
-from .matching import Matcher
+from .first_link import FirstLinks
 
 _logger = logging.getLogger(__name__)
 
@@ -206,7 +206,7 @@ class Bulk:
 
     def _send_singly(self, redo):
         guard = self.run.guard
-        twins = {}  # id(handler) → what _twins found: (handler, matcher, unlinked) or an error
+        twins = {}  # id(handler) → what _twins found: (handler, unlinked) or an error
         for item, rematch in redo:
             if rematch and not item.billy_id:
                 key = id(item.handler)
@@ -222,12 +222,12 @@ class Bulk:
             work = partial(guard.send, item.record, item.kind, request, item.on_answer, item.link)
             guard.guarded(item.record, item.kind, work, item.link)
 
-    def _first_link(self, item, handler, matcher, unlinked):
-        self.run.pairs.first_link(handler, item.kind, item.record, matcher, unlinked)
+    def _first_link(self, item, handler, unlinked):
+        FirstLinks(self.run, handler).link_or_create_one(item.record, unlinked)
 
     def _twins(self, handler):
-        """Billy's records of the handler's kind read again, those no link holds indexed by
-        their matching keys; Billy's error message when it can't be read (the records fail)."""
+        """Billy's records of the handler's kind read again, those no link holds (the first
+        link's candidates); Billy's error message when it can't be read (the records fail)."""
         try:
             fresh, flats = handler.reread()
         except BillyError as error:
@@ -237,7 +237,4 @@ class Bulk:
             for link in self.run.links.fetch(handler.res_model, billy_id=("!=", False))
         }
         unlinked = {flat["id"]: flat for flat in flats if flat["id"] not in linked}
-        matcher = Matcher()
-        for billy_id, flat in unlinked.items():
-            matcher.add(billy_id, fresh.billy_keys(flat))
-        return fresh, matcher, unlinked
+        return fresh, unlinked

@@ -11,7 +11,7 @@ from billy_api.client import MAX_PAGE_SIZE
 
 from . import matching
 from .mapping import billy_write_values
-from .vocabulary import CONTACT_PERSON, ORGANIZATION, PERSON, PRODUCT
+from .vocabulary import CONTACT_PERSON, ORGANIZATION, PERSON, PRODUCT, kind_of
 
 
 class RecordKind:
@@ -30,7 +30,8 @@ class RecordKind:
     def odoo_domain(self):
         raise NotImplementedError
 
-    def odoo_keys(self, record, values):
+    def odoo_entry(self, record, values):
+        """What the matcher compares of an unlinked Odoo record (matching.Entry)."""
         raise NotImplementedError
 
     def create_in_odoo(self, flat, vals):
@@ -49,7 +50,8 @@ class RecordKind:
     def billy_kind_of(self, flat):
         raise NotImplementedError
 
-    def billy_keys(self, flat):
+    def billy_entry(self, flat):
+        """What the matcher compares of an unlinked Billy record (matching.Entry)."""
         raise NotImplementedError
 
     # Billy writes, prepared in the main thread (ORM reads allowed): `create_body` and
@@ -154,10 +156,12 @@ class ContactKind(RecordKind):
             ("id", "not in", self.ctx.excluded_partner_ids),
         ]
 
-    def odoo_keys(self, partner, values):
+    def odoo_entry(self, partner, values):
         # the mapped values (standard or custom mapping), the partner's own e-mail otherwise
         email = values.get("email", partner.email)
-        return matching.contact_keys(
+        return matching.contact_entry(
+            partner.id,
+            kind_of(partner),
             values.get("registrationNo"),
             [email] if email else [],
             values.get("name"),
@@ -184,10 +188,16 @@ class ContactKind(RecordKind):
     def billy_kind_of(self, flat):
         return PERSON if flat.get("type") == "person" else ORGANIZATION
 
-    def billy_keys(self, flat):
-        emails = [person.get("email") for person in flat.get("contactPersons") or []]
-        return matching.contact_keys(
-            flat.get("registrationNo"), emails, flat.get("name"), flat.get("countryId")
+    def billy_entry(self, flat):
+        emails = [flat.get("email")]
+        emails += [person.get("email") for person in flat.get("contactPersons") or []]
+        return matching.contact_entry(
+            flat["id"],
+            self.billy_kind_of(flat),
+            flat.get("registrationNo"),
+            emails,
+            flat.get("name"),
+            flat.get("countryId"),
         )
 
     def billy_id_extra(self, flat):
@@ -292,12 +302,16 @@ class ContactPersonKind(RecordKind):
     def billy_kind_of(self, flat):
         return CONTACT_PERSON
 
-    def odoo_keys(self, partner, values):
+    def odoo_entry(self, partner, values):
         parent = self.parent_links.get(partner.parent_id.id)
-        return matching.person_keys(parent, partner.email, partner.name)
+        return matching.person_entry(
+            partner.id, parent, values.get("email", partner.email), values.get("name", partner.name)
+        )
 
-    def billy_keys(self, flat):
-        return matching.person_keys(flat.get("contactId"), flat.get("email"), flat.get("name"))
+    def billy_entry(self, flat):
+        return matching.person_entry(
+            flat["id"], flat.get("contactId"), flat.get("email"), flat.get("name")
+        )
 
     def billy_id_extra(self, flat):
         return {"billy_parent_id": flat.get("contactId")}
@@ -342,11 +356,11 @@ class ProductKind(RecordKind):
     def billy_kind_of(self, flat):
         return PRODUCT
 
-    def odoo_keys(self, product, values):
-        return matching.product_keys(values.get("productNo"), values.get("name"))
+    def odoo_entry(self, product, values):
+        return matching.product_entry(product.id, values.get("productNo"), values.get("name"))
 
-    def billy_keys(self, flat):
-        return matching.product_keys(flat.get("productNo"), flat.get("name"))
+    def billy_entry(self, flat):
+        return matching.product_entry(flat["id"], flat.get("productNo"), flat.get("name"))
 
     def search_terms(self, product, values):
         return [term for term in (values.get("productNo"), values.get("name")) if term]

@@ -7,7 +7,7 @@ from .decide import ODOO, decide
 from .errors import MappingError
 from .fingerprint import differing_fields, fingerprint, normalize_values
 from .mapping import billy_values, mapping_for, odoo_values
-from .vocabulary import BILLY_TO_ODOO, SYNCED
+from .vocabulary import SYNCED
 
 
 class Pairs:
@@ -26,7 +26,8 @@ class Pairs:
             link.billy_fingerprint == fingerprint(billy_values(lines, flat))
         )
 
-    def reconcile(self, handler, kind, link, record, flat, first=False):
+    def reconcile(self, handler, kind, link, record, flat, first=False, because=""):
+        """`first`: the pair was just linked, `because` the matcher says why (its log line)."""
         run = self.run
         lines = mapping_for(run.company, kind)
         odoo_vals = odoo_values(lines, record, run.ctx)
@@ -47,7 +48,7 @@ class Pairs:
             stale = first or link.state != SYNCED or odoo_changed or billy_changed
             if stale and moves.settles:
                 run.links.store(link, handler, flat, odoo_vals, billy_vals)
-            self.settled(kind, record, flat, first)
+            self.settled(kind, record, flat, first, because)
             return
         if moves.conflict:
             self._conflict(kind, record, flat, moves.winner, odoo_vals, billy_vals)
@@ -58,13 +59,13 @@ class Pairs:
             run.push.push(handler, kind, link, record, flat, lines, odoo_vals, moves.push)
         if first:
             run.journal.count("linked")
-            run.journal.line(kind, record, flat["id"], False, "linked")
+            run.journal.line(kind, record, flat["id"], False, "linked", because)
 
-    def settled(self, kind, record, flat, first):
+    def settled(self, kind, record, flat, first, because=""):
         journal = self.run.journal
         if first:
             journal.count("linked")
-            journal.line(kind, record, flat["id"], False, "linked")
+            journal.line(kind, record, flat["id"], False, "linked", because)
             journal.note(record, self.env._("Linked to Billy record %s.", flat["id"]))
             journal.outcome(record, self.env._("linked to an existing Billy record"))
         else:
@@ -81,20 +82,3 @@ class Pairs:
         side = self.env._("Odoo") if winner == ODOO else self.env._("Billy")
         message = self.env._("Changed on both sides; %s data wins.", side)
         self.run.journal.line(kind, record, flat["id"], False, "conflict", message, details)
-
-    def first_link(self, handler, kind, record, matcher, unlinked_billy):
-        """An Odoo record without a Billy id: link its twin (matching), else create it."""
-        run = self.run
-        lines = mapping_for(run.company, kind)
-        values = odoo_values(lines, record, run.ctx)
-        billy_id = matcher.take(handler.odoo_keys(record, values))
-        if billy_id:
-            link = run.links.of(record, kind)
-            link.billy_id = billy_id
-            self.reconcile(handler, kind, link, record, unlinked_billy[billy_id], first=True)
-        elif run.direction != BILLY_TO_ODOO:
-            run.push.create_in_billy(handler, kind, record, lines, values)
-        else:
-            run.journal.outcome(
-                record, self.env._("not in Billy; the sync direction is Billy → Odoo")
-            )

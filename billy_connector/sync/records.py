@@ -6,9 +6,9 @@ import json
 from billy_api import BillyNotFoundError
 
 from .errors import RecordFailure
+from .first_link import FirstLinks
 from .kinds import ContactKind, ContactPersonKind, ProductKind
 from .mapping import mapping_for, odoo_values
-from .matching import Matcher
 from .vocabulary import CONTACT_PERSON, ORGANIZATION, PRODUCT, kind_of
 
 
@@ -56,11 +56,7 @@ class RecordSync:
             return
         values = odoo_values(mapping_for(run.company, kind), record, run.ctx)
         candidates = {flat["id"]: flat for flat in self._candidates(handler, record, values)}
-        matcher = Matcher()
-        for billy_id, flat in candidates.items():
-            if not run.links.is_linked(handler.res_model, billy_id):
-                matcher.add(billy_id, handler.billy_keys(flat))
-        run.pairs.first_link(handler, kind, record, matcher, candidates)
+        FirstLinks(run, handler).link_or_create_one(record, candidates)
 
     def _handler(self, record, kind):
         ctx = self.run.ctx

@@ -30,7 +30,7 @@ from .pull import Pull
 from .push import Push
 from .reconcile import Pairs
 from .records import RecordSync
-from .vocabulary import FAILED, INVOICE
+from .vocabulary import CONTACT_PERSON, FAILED, INVOICE, PRODUCT
 from .walk import Walk
 
 LOCK_NAMESPACE = 0x42494C4C  # "BILL": advisory lock of a company's sync runs
@@ -69,6 +69,7 @@ class SyncRun:
         self.pull = Pull(self)
         self.records = RecordSync(self)
         self.invoices = InvoiceSync(self)
+        self.reviews = self.env["billy.match.review"]  # match reviews this run wrote or met
 
     @property
     def counts(self):
@@ -115,6 +116,23 @@ class SyncRun:
             self._lock_company(exclusive=False)
             for record in records:
                 self.sync_record(record)
+        except (BillyError, UserError, SyncBusyError) as error:
+            self._abort(error)
+        return self._finish()
+
+    def run_billy_record(self, kind, billy_id):
+        """Create one Billy record in Odoo (a match review decided so)."""
+        self._start(per_record=True)
+        try:
+            self._lock_company(exclusive=False)
+            if kind == PRODUCT:
+                handler = ProductKind(self.ctx)
+            elif kind == CONTACT_PERSON:
+                handler = ContactPersonKind(self.ctx, [], self.links.parents())
+            else:
+                handler = ContactKind(self.ctx)
+            flat = handler.flatten(handler.fetch_billy(billy_id))
+            self.guard.guarded(None, kind, lambda: self.pull.create_in_odoo(handler, kind, flat))
         except (BillyError, UserError, SyncBusyError) as error:
             self._abort(error)
         return self._finish()

@@ -49,6 +49,7 @@ COUNTERS = [
     "archived",
     "unchanged",
     "conflicts",
+    "to_review",
     "failed",
 ]
 

@@ -9,9 +9,9 @@
 Creates and updates in Billy are batched on the way (bulk.py) and all answered at the end.
 """
 
+from .first_link import FirstLinks
 from .links import batches
-from .matching import Matcher
-from .vocabulary import BILLY_TO_ODOO, ODOO_TO_BILLY, SYNCED, kind_of
+from .vocabulary import SYNCED, kind_of
 
 
 def page_pairs(env, model, pairs, res_ids, known_ids):
@@ -92,27 +92,5 @@ class Walk:
 
     def _link_or_create(self, handler, todo, unlinked_billy):
         """Odoo records not in Billy yet (`todo`): link them to their twin or create them;
-        then Billy records nobody took: create them in Odoo."""
-        run = self.run
-        if run.direction != BILLY_TO_ODOO:
-            run.links.ensure(todo)
-        matcher = Matcher()
-        for billy_id, flat in unlinked_billy.items():
-            matcher.add(billy_id, handler.billy_keys(flat))
-        for batch in batches(todo, run.batch_size):
-            for record in batch:
-                run.guard.guarded(
-                    record,
-                    kind_of(record),
-                    lambda r=record: run.pairs.first_link(
-                        handler, kind_of(r), r, matcher, unlinked_billy
-                    ),
-                )
-        if run.direction == ODOO_TO_BILLY:
-            return
-        for billy_id, flat in unlinked_billy.items():
-            if not matcher.is_taken(billy_id) and not flat.get("isArchived"):
-                kind = handler.billy_kind_of(flat)
-                run.guard.guarded(
-                    None, kind, lambda f=flat, k=kind: run.pull.create_in_odoo(handler, k, f)
-                )
+        then Billy records nobody took: create them in Odoo (first_link.py decides)."""
+        FirstLinks(self.run, handler).link_or_create(todo, unlinked_billy)

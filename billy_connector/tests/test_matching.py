@@ -40,6 +40,7 @@ class TestFirstLinkMatching(BillyCase):
         self.billy_create("contacts", {"name": "Nordlys ApS", "countryId": "DE"})
         partner = self.make_company("nordlys  aps", vat=False)
         self.company.billy_sync_direction = "odoo_to_billy"
+        self.company.billy_accept_name_matches = True  # off: a review (test_match_review)
         log = self.sync()
         self.assert_linked_without_creating(partner, danish["id"], log)
 
@@ -49,6 +50,7 @@ class TestFirstLinkMatching(BillyCase):
         numbered = self.make_product()
         named = self.make_product("Rådgivning", default_code=False)
         self.company.billy_sync_direction = "odoo_to_billy"
+        self.company.billy_accept_name_matches = True
         log = self.sync()
         self.assertEqual(numbered.billy_id, by_number["id"])
         self.assertEqual(named.billy_id, by_name["id"])

@@ -41,6 +41,7 @@ class BillyDashboard(models.TransientModel):
         "billy.link", string="Changed since the last sync", compute="_compute_dashboard"
     )
     failed_count = fields.Integer(compute="_compute_dashboard")
+    review_count = fields.Integer(string="Matches to review", compute="_compute_dashboard")
     changed_count = fields.Integer(compute="_compute_dashboard")
 
     # created over RPC with another company's id, it would show and sync that company
@@ -70,6 +71,9 @@ class BillyDashboard(models.TransientModel):
             )
             dashboard.failed_count = len(dashboard.failed_link_ids)
             dashboard.changed_count = len(dashboard.changed_link_ids)
+            dashboard.review_count = self.env["billy.match.review"].search_count(
+                [*domain, ("state", "=", "pending")]
+            )
             dashboard.counts_html = dashboard._counts_html()
 
     def _counts_html(self):
@@ -161,6 +165,15 @@ class BillyDashboard(models.TransientModel):
         self.company_id._billy_check_manager()
         preview = self.env["billy.sync.preview"]._billy_preview(self.company_id)
         return preview.action_open()
+
+    def action_open_reviews(self):
+        """The company's match reviews that wait for a decision."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "billy_connector.billy_match_review_action"
+        )
+        action["domain"] = [("company_id", "=", self.company_id.id)]
+        return action
 
     def action_sync_now(self):
         self.ensure_one()

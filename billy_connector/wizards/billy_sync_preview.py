@@ -23,6 +23,7 @@ class BillySyncPreview(models.TransientModel):
     archived = fields.Integer("To archive", readonly=True)
     unchanged = fields.Integer("Up to date", readonly=True)
     conflicts = fields.Integer(readonly=True)
+    to_review = fields.Integer("To review", readonly=True)
     failed = fields.Integer("Would fail", readonly=True)
     billy_write_count = fields.Integer(
         "Billy requests", readonly=True, help="Write requests the sync would send to Billy."

@@ -25,6 +25,7 @@ class BillySyncPreviewLine(models.TransientModel):
             ("archived", "Archive"),
             ("unlinked", "Unlink"),
             ("conflict", "Conflict"),
+            ("review", "Wait for a review"),
             ("failed", "Fail"),
         ],
         string="Would",

@@ -13,21 +13,31 @@ class BillySyncResult(models.TransientModel):
     )
     message = fields.Text(readonly=True)
     log_id = fields.Many2one("billy.sync.log", readonly=True)
+    review_count = fields.Integer(readonly=True)
+    review_ids = fields.Many2many(
+        "billy.match.review", readonly=True, groups="billy_connector.group_billy_manager"
+    )
 
     @api.model
-    def _open_for(self, outcomes, log):
-        """A popup for a finished run: one line per record, or the run's summary."""
+    def _open_for(self, outcomes, log, reviews=None):
+        """A popup for a finished run: one line per record, or the run's summary; `reviews`:
+        the match reviews that wait for a decision about these records."""
         lines = [f"{name}: {outcome}" for name, outcome in outcomes]
         if log.message:
             lines.insert(0, log.message)
         message = "\n".join(lines) or log.summary
-        result = self.create(
-            {
-                "state": log.state if log.state != "running" else "done",
-                "message": message,
-                "log_id": log.id,
-            }
+        pending = (reviews or self.env["billy.match.review"]).filtered(
+            lambda review: review.state == "pending"
         )
+        values = {
+            "state": log.state if log.state != "running" else "done",
+            "message": message,
+            "log_id": log.id,
+            "review_count": len(pending),
+        }
+        if self.env.user.has_group("billy_connector.group_billy_manager"):
+            values["review_ids"] = [fields.Command.set(pending.ids)]
+        result = self.create(values)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Sync with Billy"),
@@ -36,6 +46,17 @@ class BillySyncResult(models.TransientModel):
             "view_mode": "form",
             "target": "new",
         }
+
+    def action_open_reviews(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "billy_connector.billy_match_review_action"
+        )
+        if len(self.review_ids) == 1:
+            action.update(res_id=self.review_ids.id, view_mode="form", views=[(False, "form")])
+        else:
+            action["domain"] = [("id", "in", self.review_ids.ids)]
+        return action
 
     def action_open_log(self):
         self.ensure_one()
