@@ -7,8 +7,9 @@ from billy_api import BillyNotFoundError
 
 from .errors import RecordFailure
 from .first_link import FirstLinks
-from .kinds import ContactKind, ContactPersonKind, ProductKind
+from .kinds import ContactKind, ContactPersonKind
 from .mapping import mapping_for, odoo_values
+from .product_kind import ProductKind
 from .vocabulary import CONTACT_PERSON, ORGANIZATION, PRODUCT, kind_of
 
 

@@ -24,8 +24,9 @@ from .errors import SyncBusyError, error_message, sync_busy
 from .guard import RECORD_LOCK_KEYS, Guard
 from .invoices import InvoiceSync
 from .journal import Journal
-from .kinds import ContactKind, ContactPersonKind, ProductKind
+from .kinds import ContactKind, ContactPersonKind
 from .links import Links
+from .product_kind import ProductKind
 from .pull import Pull
 from .push import Push
 from .reconcile import Pairs

@@ -2,7 +2,8 @@
 
 from types import SimpleNamespace
 
-from billy_connector.sync.kinds import ContactKind, ProductKind
+from billy_connector.sync.kinds import ContactKind
+from billy_connector.sync.product_kind import ProductKind
 from billy_connector.sync.vocabulary import ORGANIZATION, PERSON
 
 
