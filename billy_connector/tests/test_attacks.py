@@ -198,7 +198,7 @@ class TestAccessAttacks(AttackCase):
         self.assertEqual(self.env["billy.link"].search([("billy_balance", ">", 0)]), link)
         self.assertFalse(Link.search([("billy_balance", ">", 0)]))
         with self.assertRaises(AccessError):
-            Link.browse(link.id).read(["billy_invoice_no", "billy_balance", "billy_pdf_url"])
+            Link.browse(link.id).read(["billy_invoice_no", "billy_balance", "billy_late_fees"])
         with self.assertRaises(AccessError):
             self.as_user(self.portal, self.env["billy.link"]).search([])
         # those who may read invoices read their links, and the form shows Billy's figures
@@ -212,7 +212,7 @@ class TestAccessAttacks(AttackCase):
         with self.assertRaises(AccessError):
             self.as_user(self.plain, move).action_billy_open_pdf()
         action = self.as_user(self.invoicer, move).action_billy_open_pdf()
-        self.assertEqual(action["url"], link.billy_pdf_url)
+        self.assertEqual(action["url"], f"/web/content/{link.billy_pdf_id.id}?download=true")
 
     # --- 6. mapping fields, the API URL, what portal users read ------------------------------
 
