@@ -14,3 +14,7 @@ from . import test_bad_answers
 from . import test_real_billy
 from . import test_quirks
 from . import test_totals
+from . import test_attacks
+from . import test_bulk
+from . import test_match_review
+from . import test_partner_merge
