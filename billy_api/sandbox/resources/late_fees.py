@@ -7,7 +7,7 @@ from __future__ import annotations
 from .. import billing
 from ..store import today
 from .fields import clean
-from .records import Context
+from .records import Context, voided_now
 from .specs import INVOICE_LATE_FEES
 from .totals import refresh_balance
 from .validation import Errors
@@ -42,15 +42,7 @@ def create_fee(ctx: Context, body: dict, allow_id: bool) -> dict:
 
 def update_fee(ctx: Context, record: dict, body: dict) -> dict:
     """Only ``isVoided`` changes (false to true, for good); the rest is fixed and ignored."""
-    errors = Errors()
-    key = ctx.key_for(body, INVOICE_LATE_FEES)
-    values = clean(INVOICE_LATE_FEES.fields, body, errors, key)
-    if record["isVoided"] and values.get("isVoided") is False:
-        errors.attr(key, "isVoided", "A voided late fee can't be restored.")
-    errors.raise_if_any()
-    ctx.changes.touch("invoiceLateFees", record)
-    if values.get("isVoided") and not record["isVoided"]:
-        record["isVoided"] = True
+    if voided_now(ctx, INVOICE_LATE_FEES, "invoiceLateFees", record, body, "late fee"):
         refresh_balance(ctx, ctx.tables["invoices"][record["invoiceId"]])
     return record
 

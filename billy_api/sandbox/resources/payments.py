@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .. import billing
 from .fields import clean
-from .records import Context
+from .records import Context, voided_now
 from .specs import BANK_PAYMENTS
 from .totals import add_modifier, void_modifiers
 from .validation import BLANK, Errors, refusal
@@ -91,14 +91,6 @@ def create_payment(ctx: Context, body: dict, allow_id: bool) -> dict:
 def update_payment(ctx: Context, record: dict, body: dict) -> dict:
     """Only ``isVoided`` can change (false → true, irreversibly); the rest is fixed and
     ignored."""
-    errors = Errors()
-    key = ctx.key_for(body, BANK_PAYMENTS)
-    values = clean(BANK_PAYMENTS.fields, body, errors, key)
-    if record["isVoided"] and values.get("isVoided") is False:
-        errors.attr(key, "isVoided", "A voided payment can't be restored.")
-    errors.raise_if_any()
-    ctx.changes.touch("bankPayments", record)
-    if values.get("isVoided") and not record["isVoided"]:
-        record["isVoided"] = True
+    if voided_now(ctx, BANK_PAYMENTS, "bankPayments", record, body, "payment"):
         void_modifiers(ctx, f"bankPayment:{record['id']}")
     return record

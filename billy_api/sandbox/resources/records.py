@@ -196,3 +196,18 @@ class Context:
             raise refusal(SINGULAR[plural], refusal_text)
         self.write_children(children, record, [])
         self.remove(plural, record["id"])
+
+
+def voided_now(ctx: Context, spec: Spec, plural: str, record: dict, body: dict, noun: str) -> bool:
+    """An update that may only void ``record`` (false to true, for good); True when it did."""
+    errors = Errors()
+    key = ctx.key_for(body, spec)
+    values = clean(spec.fields, body, errors, key)
+    if record["isVoided"] and values.get("isVoided") is False:
+        errors.attr(key, "isVoided", f"A voided {noun} can't be restored.")
+    errors.raise_if_any()
+    ctx.changes.touch(plural, record)
+    if values.get("isVoided") and not record["isVoided"]:
+        record["isVoided"] = True
+        return True
+    return False
