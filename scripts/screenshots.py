@@ -2,8 +2,9 @@
 
     python3 scripts/screenshots.py [http://127.0.0.1:8069] [docs/images]
 
-Logs in as admin/admin, opens each page and saves a PNG. Talks to Chromium over its DevTools
-protocol (websocket-client) and to nothing but 127.0.0.1.
+Logs in as admin/admin, opens each page and saves a PNG, in English, then again in Danish
+(`*-da.png`: the language loaded, admin switched to it and back). Talks to Chromium over its
+DevTools protocol (websocket-client) and to nothing but 127.0.0.1.
 """
 
 import json
@@ -76,6 +77,65 @@ class Page:
         print(path)
 
 
+def rpc(page, model, method, args, kwargs=None):
+    """A JSON-RPC call as the logged-in user, through the page's session."""
+    body = json.dumps(
+        {
+            "jsonrpc": "2.0",
+            "params": {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+        }
+    )
+    answer = page.js(
+        f"fetch('/web/dataset/call_kw/{model}/{method}', {{method: 'POST', headers: "
+        f"{{'Content-Type': 'application/json'}}, body: {json.dumps(body)}}})"
+        ".then(r => r.json()).then(r => JSON.stringify(r))"
+    )
+    answer = json.loads(answer)
+    if "error" in answer:
+        raise SystemExit(f"{model}.{method}: {answer['error'].get('data', {}).get('message')}")
+    return answer["result"]
+
+
+def create_lang_wizard(page):
+    lang_ids = rpc(
+        page,
+        "res.lang",
+        "search",
+        [[["code", "=", "da_DK"], ["active", "in", [True, False]]]],
+    )
+    return rpc(page, "base.language.install", "create", [{"lang_ids": [[6, 0, lang_ids]]}])
+
+
+def shoot_all(page, suffix):
+    page.goto("/odoo/billy", ".o_billy_dashboard .o_billy_counts")
+    page.shot(f"dashboard{suffix}.png")
+    page.goto(
+        "/odoo/action-billy_connector.res_config_settings_action_billy",
+        "#billy_connection_setting",
+    )
+    page.shot(f"settings{suffix}.png")
+    move_ids = rpc(
+        page,
+        "account.move",
+        "search",
+        [
+            [
+                ["billy_id", "!=", False],
+                ["move_type", "=", "out_invoice"],
+                ["state", "=", "posted"],
+            ]
+        ],
+        {"limit": 1, "order": "id"},
+    )
+    page.goto(
+        f"/odoo/action-account.action_move_out_invoice_type/{move_ids[0]}",
+        ".o_form_view .o_notebook",
+    )
+    page.js("document.querySelector('.o_notebook a[name=billy]').click()")
+    time.sleep(1.5)
+    page.shot(f"invoice{suffix}.png")
+
+
 def main():
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
@@ -114,27 +174,14 @@ def main():
             "document.querySelector('form.oe_login_form').submit();"
         )
         time.sleep(3)
-        page.goto("/odoo/billy", ".o_billy_dashboard .o_billy_counts")
-        page.shot("dashboard.png")
-        page.goto(
-            "/odoo/action-billy_connector.res_config_settings_action_billy",
-            "#billy_connection_setting",
-        )
-        page.shot("settings.png")
-        move_id = page.js(
-            "fetch('/web/dataset/call_kw/account.move/search', {method: 'POST', headers: "
-            "{'Content-Type': 'application/json'}, body: JSON.stringify({jsonrpc: '2.0', "
-            "params: {model: 'account.move', method: 'search', args: [[['billy_id', '!=', "
-            "false], ['move_type', '=', 'out_invoice'], ['state', '=', 'posted']]], "
-            "kwargs: {limit: 1, order: 'id'}}})}).then(r => r.json()).then(r => r.result[0])"
-        )
-        page.goto(
-            f"/odoo/action-account.action_move_out_invoice_type/{move_id}",
-            ".o_form_view .o_notebook",
-        )
-        page.js("document.querySelector('.o_notebook a[name=billy]').click()")
-        time.sleep(1.5)
-        page.shot("invoice.png")
+        shoot_all(page, "")
+        # the same screens for a Danish user: the language loaded, admin's language switched
+        rpc(page, "base.language.install", "lang_install", [[create_lang_wizard(page)]])
+        rpc(page, "res.users", "write", [[2], {"lang": "da_DK"}])
+        try:
+            shoot_all(page, "-da")
+        finally:
+            rpc(page, "res.users", "write", [[2], {"lang": "en_US"}])
     finally:
         browser.terminate()
         browser.wait()
