@@ -122,6 +122,10 @@ class TestBillyJobs(InvoiceCase):
         # the dashboard counts them
         dashboard = self.env["billy.dashboard"].create({})
         self.assertEqual((dashboard.job_pending_count, dashboard.job_failed_count), (5, 0))
+        arch = dashboard.get_view(view_type="form")["arch"]
+        self.assertIn('name="job_pending_count"', arch)
+        action = dashboard.action_open_billy_jobs()
+        self.assertEqual(self.env["queue.job"].search(action["domain"]), jobs)
 
         # performed as the job runner does: in order, each marked done
         by_step = {job.identity_key.rsplit(":", 1)[1]: job for job in jobs}
