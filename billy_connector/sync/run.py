@@ -1,5 +1,6 @@
-"""A sync run: its entry points (bulk, records, preview), the company lock, checkpoints and
-commits. The run builds its collaborators once and they call each other through it:
+"""A sync run: its entry points (bulk, records, preview, a queued job's part of a bulk sync),
+the company lock, checkpoints and commits. The run builds its collaborators once and they
+call each other through it:
 
     ctx (context.py)      the company, Billy's reference data, Odoo's lookups
     journal (journal.py)  counts, log lines, chatter notes, outcomes
@@ -114,10 +115,10 @@ class SyncRun:
         caller's transaction, under the company's exclusive lock, and never commits. Errors of
         the `reraise` types are raised (the job retries the part, its work rolled back); any
         other Billy or user error fails the log, as in run_all. `close_log` ends the log."""
-        self._start(per_record=False, log=log)
         self.guard.dispatcher = Dispatcher(self.company.billy_requests_in_flight)
         self.bulk.size = self.company.billy_bulk_size
         try:
+            self._start(per_record=False, log=log)
             self._lock_company(exclusive=True)
             self.guard.locks_records = False
             self._sync_parts([part])

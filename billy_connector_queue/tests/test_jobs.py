@@ -265,3 +265,18 @@ class TestBillyJobs(InvoiceCase):
         # the next press starts afresh
         self.assertNotEqual(self.sync(), log)
         self.assertEqual(counter.count_created(), 2 * len(STEPS))
+
+    def test_an_error_no_retry_cures_fails_the_log_and_skips_the_rest(self):
+        # Billy refuses the token: retrying would not help
+        self.sandbox.set_faults([{"kind": "error", "status": 401, "method": "GET", "count": 1}])
+        with trap_jobs() as trap:
+            log = self.sync()
+            jobs = self.jobs_by_step(trap)
+        for step in STEPS:
+            result = jobs[step].perform()
+            if step not in ("contacts", "close"):
+                self.assertIn("skipped", result)
+        self.assertEqual(log.state, "failed")
+        self.assertIn("401", log.message)
+        self.assertTrue(log.end)
+        self.assertFalse(self.company_links())
