@@ -64,6 +64,14 @@ print(" ".join(r.split(";")[0] for r in m.requires("billy-api") or [] if "extra 
   [ -z "$requires" ] || pip_install $requires
 }
 
+# OCA's queue_job for $PY (billy_connector_queue's dependency), from its wheel on PyPI. The wheel
+# requires an `odoo` distribution, which a source install of Odoo does not have: it goes in
+# without its dependencies, then with the ones it really needs.
+install_queue_job() {
+  pip_install --no-deps 'odoo-addon-queue-job==19.0.*'
+  pip_install openupgradelib requests
+}
+
 # Sets PY to a Python that imports Odoo 19 and HAVE_ODOO=1: ODOO_PYTHON, else python3, else
 # the Odoo in var/odoo-venv; with "fetch" as $1 it fetches Odoo there when none is found.
 # Without Odoo, PY is ODOO_PYTHON or python3 and HAVE_ODOO is empty.

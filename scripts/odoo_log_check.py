@@ -1,5 +1,6 @@
-"""Judge the log of installing billy_connector: every ERROR and CRITICAL, and every WARNING
-about billy_connector or billy_api, fails it. Odoo's own warnings (an addons path entry that an
+"""Judge the log of installing billy_connector or billy_connector_queue: every ERROR and
+CRITICAL, and every WARNING about billy_connector, billy_connector_queue or billy_api (anything
+that names "billy"), fails it. Odoo's own warnings (an addons path entry that an
 editable install of Odoo leaves, say) are shown, not counted.
 
     python3 scripts/odoo_log_check.py LOG [REPO]
@@ -47,13 +48,13 @@ def main(argv):
     with open(argv[1], encoding="utf-8", errors="replace") as log:
         counted, shown = judge(log, argv[2] if len(argv) > 2 else "")
     if shown:
-        print(f"Odoo's own warnings, not about billy_connector ({len(shown)}, not counted):")
+        print(f"Odoo's own warnings, not about the Billy addons ({len(shown)}, not counted):")
         print("".join(shown), end="")
     if counted:
         print("".join(counted), end="")
-        print(f"!! installing billy_connector logged {len(counted)} warning(s) or error(s) above")
+        print(f"!! the install logged {len(counted)} warning(s) or error(s) above")
         return 1
-    print("installed with no warning about billy_connector and no error in the log")
+    print("installed with no warning about the Billy addons and no error in the log")
     return 0
 
 

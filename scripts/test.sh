@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The project's test command: ruff, the billy_api tests, the addon's linters and, where Odoo 19
-# is importable, the Odoo tests (pytest-odoo, then Odoo's own runner) on a fresh database.
+# The project's test command: ruff, the billy_api tests, the addons' linters and, where Odoo 19
+# is importable, the Odoo tests: billy_connector's (pytest-odoo, then Odoo's own runner) on a
+# fresh database, then the glue module billy_connector_queue's (OCA queue_job) on another one.
 # It installs what it needs into the Python that runs Odoo.
 #
 #   scripts/test.sh                 everything
@@ -19,7 +20,7 @@ fetch=""
 for arg in "$@"; do
   case "$arg" in
     --with-odoo) fetch=fetch ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument: $arg (try --help)" ;;
   esac
 done
@@ -30,6 +31,10 @@ say "Dependencies (for $PY)"
 install_billy_api
 pip_install -r requirements-dev.txt ${HAVE_ODOO:+pytest-odoo}
 echo "installed: billy-api and its dependencies, requirements-dev.txt${HAVE_ODOO:+, pytest-odoo}"
+if [ -n "$HAVE_ODOO" ]; then
+  install_queue_job
+  echo "installed: queue_job (odoo-addon-queue-job 19.0) and what it needs"
+fi
 
 say "ruff"
 "$PY" -m ruff check .
@@ -39,15 +44,19 @@ say "billy_api: client and sandbox tests; the addon's pure modules (tests/addon)
 # -p no:odoo: pytest-odoo, when installed, must not try to load an Odoo registry here
 "$PY" -m pytest -p no:odoo -p no:cacheprovider -q tests
 
-say "billy_connector: the engine's limits and the generated README"
+say "billy_connector, billy_connector_queue: the engine's limits and the generated READMEs"
 $PY scripts/check_layout.py
 $PY scripts/gen_readme.py --check
 
-say "billy_connector: pylint-odoo and OCA checks"
-"$PY" -m pylint --rcfile=.pylintrc billy_connector
+say "billy_connector, billy_connector_queue: pylint-odoo and OCA checks"
+"$PY" -m pylint --rcfile=.pylintrc billy_connector billy_connector_queue
 tool oca-checks-odoo-module billy_connector
+tool oca-checks-odoo-module billy_connector_queue
 if compgen -G "billy_connector/i18n/*.po*" >/dev/null; then
   tool oca-checks-po billy_connector/i18n/*.po*
+fi
+if compgen -G "billy_connector_queue/i18n/*.po*" >/dev/null; then
+  tool oca-checks-po billy_connector_queue/i18n/*.po*
 fi
 
 if [ -z "$HAVE_ODOO" ]; then
@@ -63,8 +72,12 @@ scripts/ensure-postgres.sh "$PY"
 
 ADDONS=$(odoo_addons)
 DB="billy_test_$$"
+QUEUE_DB="billy_queue_test_$$"  # the glue module's: billy_connector's DB has no queue_job
 LOGS=$(mktemp -d)
-cleanup() { dropdb --if-exists "$DB" >/dev/null 2>&1 || true; }
+cleanup() {
+  dropdb --if-exists "$DB" >/dev/null 2>&1 || true
+  dropdb --if-exists "$QUEUE_DB" >/dev/null 2>&1 || true
+}
 trap cleanup EXIT
 odoo() { (cd / && "$PY" -m odoo --addons-path="$ADDONS" --http-interface=127.0.0.1 -d "$DB" "$@"); }
 
@@ -105,3 +118,12 @@ if [ -z "${BILLY_SKIP_ODOO_RUNNER:-}" ]; then
   fi
   echo "Odoo's runner: ${summary##*: }"
 fi
+
+say "Odoo 19: install billy_connector_queue (with queue_job) on a fresh database ($QUEUE_DB)"
+DB=$QUEUE_DB odoo -i billy_connector_queue --stop-after-init --log-level=warn \
+  >"$LOGS/install-queue.log" 2>&1 || { cat "$LOGS/install-queue.log"; exit 1; }
+"$PY" scripts/odoo_log_check.py "$LOGS/install-queue.log" "$REPO"
+
+say "Odoo 19: billy_connector_queue tests with pytest-odoo (jobs performed as queue_job's tests do)"
+"$PY" -m pytest -p no:cacheprovider -q --odoo-database="$QUEUE_DB" --odoo-addons-path="$ADDONS" \
+  --odoo-log-level=warn billy_connector_queue/tests

@@ -39,6 +39,18 @@ def test_warning_about_the_addon_counts_even_from_an_odoo_logger():
     assert shown == []
 
 
+def test_warning_about_the_glue_module_counts_and_queue_job_own_is_shown():
+    log = [
+        line("WARNING", "odoo.addons.billy_connector_queue.models.res_company", "something"),
+        line("WARNING", "odoo.modules.loading", "The model queue.job has no access rules ..."),
+    ]
+    counted, shown = odoo_log_check.judge(log)
+    assert [record.split()[5] for record in counted] == [
+        "odoo.addons.billy_connector_queue.models.res_company:"
+    ]
+    assert len(shown) == 1
+
+
 def test_every_error_counts_and_keeps_its_traceback():
     log = [
         line("INFO", "odoo.modules.loading", "loading 1 modules..."),
