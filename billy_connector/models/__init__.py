@@ -9,6 +9,7 @@ from . import res_config_settings
 from . import res_partner
 from . import product_template
 from . import account_move
+from . import account_move_billy_payment
 from . import account_move_send
 from . import billy_field_mapping
 from . import billy_match_review

@@ -67,6 +67,11 @@ class AccountMove(models.Model):
     def _billy_watched_fields(self):
         return INVOICE_WATCHED_FIELDS
 
+    def _billy_link_outdated(self, link):
+        # an invoice's payload (invoice_payload) is built with Billy's ids of its partner
+        # and products: a watched field written is a change, as before
+        return True
+
     def _billy_is_customer_document(self):
         return self.move_type in ("out_invoice", "out_refund")
 

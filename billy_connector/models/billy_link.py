@@ -39,6 +39,12 @@ class BillyLink(models.Model):
     billy_is_paid = fields.Boolean(copy=False)
     billy_balance = fields.Float(copy=False)
     billy_late_fees = fields.Float(copy=False)
+    # set once a sync read Billy's figures of the invoice: until then the ones above are
+    # unknown, not 0 (a link made before this field has them read again by its next sync)
+    billy_figures_known = fields.Boolean(copy=False)
+    billy_paid = fields.Float(copy=False, help="What Billy's payments of the invoice add up to.")
+    billy_paid_date = fields.Date(copy=False, help="The date of Billy's latest payment.")
+    billy_credited = fields.Float(copy=False, help="What Billy's credit notes settled.")
     # Billy's PDF of the invoice, fetched when first needed (its downloadUrl changes on every
     # read and may expire): stale once Billy's invoice changed (billy_fingerprint)
     billy_pdf_id = fields.Many2one("ir.attachment", copy=False, ondelete="set null")

@@ -2,6 +2,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 
+from ..sync.changed import link_outdated
 from ..sync.links import link_domain
 from ..sync.mapping import watched_fields
 from ..sync.run import SyncRun
@@ -86,12 +87,23 @@ class BillyLinkedMixin(models.AbstractModel):
         return set().union(*(watched_fields(kind, self.env) for kind in self._billy_kinds))
 
     def _billy_mark_changed(self, vals):
+        """'Changed since last sync' only when a mapped value really differs from what the
+        last sync stored: saving the same price, or posting an invoice (its customer's rank),
+        changes nothing Billy has."""
         if self.env.context.get("billy_sync"):
             return
-        if self._billy_watched_fields() & vals.keys():
-            domain = link_domain(None, self._name, res_id=self.ids, state=SYNCED)
-            self.env["billy.link"].sudo().search(domain).write({"state": CHANGED})
+        if not self._billy_watched_fields() & vals.keys():
+            return
+        domain = link_domain(None, self._name, res_id=self.ids, state=SYNCED)
+        links = self.env["billy.link"].sudo().search(domain)
+        changed = links.filtered(lambda link: self._billy_link_outdated(link))
+        if changed:
+            changed.write({"state": CHANGED})
             self.invalidate_recordset(["billy_sync_state"])
+
+    def _billy_link_outdated(self, link):
+        """The record of a synced `link` no longer matches what the last sync stored."""
+        return link_outdated(link, self.browse(link.res_id).sudo())
 
     def write(self, vals):
         res = super().write(vals)

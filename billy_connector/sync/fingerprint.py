@@ -48,3 +48,11 @@ def differing_fields(left, right):
     """Billy field names whose normalized values differ between two value dicts."""
     left, right = normalize_values(left), normalize_values(right or {})
     return [key for key in left if left.get(key) != right.get(key)]
+
+
+def changed_since(stored_fingerprint, values):
+    """Do mapped values differ from those whose fingerprint a sync stored? `values` None (they
+    can't be told) or no stored fingerprint count as a change: the next run looks."""
+    if values is None or not stored_fingerprint:
+        return True
+    return fingerprint(values) != stored_fingerprint

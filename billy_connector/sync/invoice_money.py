@@ -61,3 +61,15 @@ def missing_payment(paid_in_billy, paid_in_odoo, amount_due_in_odoo):
         return ZERO
     missing = money(paid_in_billy) - money(paid_in_odoo)
     return max(min(missing, money(amount_due_in_odoo)), ZERO)
+
+
+def last_payment_date(invoice):
+    """The entry date (ISO text) of the invoice's latest non-voided payment, or None."""
+    dates = [
+        modifier.get("entryDate")
+        for modifier in invoice.get("balanceModifiers") or ()
+        if not modifier.get("isVoided")
+        and not _modifier_reference(modifier).startswith(CREDIT_NOTE_REFERENCE)
+        and modifier.get("entryDate")
+    ]
+    return max(dates) if dates else None

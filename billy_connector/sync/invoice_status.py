@@ -42,8 +42,9 @@ class InvoiceStatus:
         )
         self._write_status(move, link, invoice)
 
-    def refresh(self, move, link, invoice):
-        """Billy's status on the Odoo invoice; payments made in Billy registered if wanted."""
+    def refresh(self, move, link, invoice, asked=False):
+        """Billy's status on the Odoo invoice; payments made in Billy registered if wanted
+        (`asked`: a user asked for it, whatever the setting). Returns the amount registered."""
         status_fp = fingerprint(status_of(invoice))
         if status_fp != link.billy_fingerprint or link.state != SYNCED:
             previous, problem = link.error, self._voided(move, invoice)
@@ -60,25 +61,26 @@ class InvoiceStatus:
             if problem and problem != previous:
                 self.run.journal.line(INVOICE, move, invoice["id"], TO_ODOO, "failed", problem)
         self._write_status(move, link, invoice)
-        self._register_payment(move, invoice)
+        return self._register_payment(move, invoice, asked)
 
-    def missing_payment(self, move, invoice):
-        """What Billy says was paid and Odoo has not registered yet (when it should)."""
+    def missing_payment(self, move, invoice, asked=False):
+        """What Billy says was paid and Odoo has not registered yet (when it should: the
+        company registers Billy's payments, or a user `asked` for it on the invoice)."""
         if invoice.get("state") == "voided":
             return 0  # a voided invoice's balance is 0 without any payment
-        journal = self.company.billy_payment_journal_id
-        if not (self.company.billy_register_payments and journal and move.state == "posted"):
+        wanted = self.company.billy_register_payments and self.company.billy_payment_journal_id
+        if not (wanted or asked) or move.state != "posted":
             return 0
         if move.payment_state in ("paid", "in_payment", "reversed"):
             return 0
         # what Billy received, never grossAmount - balance: a credit note lowers the balance
         # without money, late fees raise it (invoice_money)
         return invoice_money.missing_payment(
-            invoice_money.paid_amount(invoice), self._paid_in_odoo(move), move.amount_residual
+            invoice_money.paid_amount(invoice), self.paid_in_odoo(move), move.amount_residual
         )
 
     @staticmethod
-    def _paid_in_odoo(move):
+    def paid_in_odoo(move):
         """Payments reconciled with the invoice; a credit note's reconciliation is no payment."""
         partials, _exchange = move._get_reconciled_invoices_partials()
         return sum(
@@ -113,11 +115,22 @@ class InvoiceStatus:
             "billy_is_paid": bool(invoice.get("isPaid")),
             "billy_balance": invoice.get("balance") or 0.0,
             "billy_late_fees": float(invoice_money.late_fees(invoice) or 0),
+            "billy_figures_known": True,
         }
+        # a write answer carries no balance modifiers: what was paid stays as last read (a
+        # draft just sent has none)
+        settled = invoice_money.settlements(invoice)
+        if settled is not None:
+            values["billy_paid"] = float(settled[0])
+            values["billy_credited"] = float(settled[1])
+            values["billy_paid_date"] = invoice_money.last_payment_date(invoice) or False
         changed = {key: value for key, value in values.items() if link[key] != value}
         if changed:
             link.write(changed)
-            move.invalidate_recordset(list(values))
+            # and what the Billy tab says of them (account_move_billy_payment.py)
+            move.invalidate_recordset(
+                [*values, "billy_payment_status", "billy_payment_to_register"]
+            )
 
     def _voided(self, move, invoice):
         """Voided in Billy while still open in Odoo: the accountant must settle it in Odoo."""
@@ -129,25 +142,25 @@ class InvoiceStatus:
             "%s was voided in Billy; cancel it or issue a credit note in Odoo as well.", move.name
         )
 
-    def _register_payment(self, move, invoice):
-        missing = self.missing_payment(move, invoice)
+    def _register_payment(self, move, invoice, asked=False):
+        missing = self.missing_payment(move, invoice, asked)
         if not missing:
-            return
+            return missing
+        values = {
+            "amount": float(missing),
+            "payment_date": fields.Date.context_today(move),
+            "communication": self.env._("Paid in Billy (%s)", move.billy_invoice_no or move.name),
+        }
+        # asked for without a journal for Billy payments: the payment's default journal
+        if self.company.billy_payment_journal_id:
+            values["journal_id"] = self.company.billy_payment_journal_id.id
         wizard = (
             self.env["account.payment.register"]
             .with_context(active_model="account.move", active_ids=move.ids)
-            .create(
-                {
-                    "journal_id": self.company.billy_payment_journal_id.id,
-                    "amount": float(missing),
-                    "payment_date": fields.Date.context_today(move),
-                    "communication": self.env._(
-                        "Paid in Billy (%s)", move.billy_invoice_no or move.name
-                    ),
-                }
-            )
+            .create(values)
         )
         wizard.action_create_payments()
         message = self.env._("Payment of %s registered from Billy.", missing)
         self.run.journal.line(INVOICE, move, invoice["id"], TO_ODOO, "updated", message)
         self.run.journal.note(move, message)
+        return missing

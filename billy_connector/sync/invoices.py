@@ -116,6 +116,7 @@ class InvoiceSync:
         """Nothing to do on either side; decided without a savepoint or a payload."""
         return (
             self._odoo_unchanged(move, link)
+            and link.billy_figures_known  # a link older than the field: read them once
             and link.billy_fingerprint == fingerprint(status_of(invoice))
             and not self.status.missing_payment(move, invoice)
         )
@@ -161,6 +162,21 @@ class InvoiceSync:
             if not self.run.links.is_linked("account.move", invoice["id"]):
                 twins.add(invoice)
         return twins.take(payload, gross_amount)
+
+    def register_payments(self, move):
+        """Register in Odoo what Billy received for the invoice and Odoo lacks, whatever the
+        setting (the Billy tab's button): Billy read afresh, the difference only."""
+        link = self.run.links.of(move, INVOICE)
+        if not link.billy_id:
+            raise RecordFailure(self.env._("%s is not in Billy yet: sync it first.", move.name))
+        invoice = self.run.ctx.client.get("invoices", link.billy_id, include=INVOICE_INCLUDE)
+        registered = self.status.refresh(move, link, invoice, asked=True)
+        self.run.journal.outcome(
+            move,
+            self.env._("payment of %s registered from Billy", registered)
+            if registered
+            else self.env._("Odoo has registered every payment Billy has"),
+        )
 
     def _find_by_external_id(self, move):
         external_id = self.payloads.external_id(move)

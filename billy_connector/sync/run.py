@@ -170,6 +170,17 @@ class SyncRun:
             self._abort(error)
         return self._finish()
 
+    def run_payment_registration(self, moves):
+        """Register in Odoo the payments Billy has of these invoices (the Billy tab's button)."""
+        self._start(per_record=True)
+        try:
+            self._lock_company(exclusive=False)
+            for move in moves:
+                self.guard.guarded(move, INVOICE, lambda m=move: self.invoices.register_payments(m))
+        except (BillyError, UserError, SyncBusyError) as error:
+            self._abort(error)
+        return self._finish()
+
     def run_billy_record(self, kind, billy_id):
         """Create one Billy record in Odoo (a match review decided so)."""
         self._start(per_record=True)

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from billy_connector.sync.fingerprint import (
+    changed_since,
     differing_fields,
     fingerprint,
     money,
@@ -43,3 +44,13 @@ def test_differing_fields_lists_the_left_keys_that_differ():
     left = {"name": "Fjord", "phone": "1", "city": ""}
     assert differing_fields(left, {"name": "Fjord ", "phone": "2"}) == ["phone"]
     assert differing_fields(left, None) == ["name", "phone"]
+
+
+def test_changed_since_compares_with_the_synced_fingerprint():
+    synced = fingerprint({"unitPrice": 300.0, "name": "Vinduespudsning"})
+    # the same price saved again, as a float or a Decimal: no change
+    assert not changed_since(synced, {"name": "Vinduespudsning", "unitPrice": Decimal("300.00")})
+    assert changed_since(synced, {"name": "Vinduespudsning", "unitPrice": 310.0})
+    # values that can't be mapped now, or never synced: the next run looks
+    assert changed_since(synced, None)
+    assert changed_since(None, {"unitPrice": 300.0})

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from billy_connector.sync.invoice_money import (
+    last_payment_date,
     late_fees,
     missing_payment,
     paid_amount,
@@ -70,3 +71,15 @@ def test_an_answer_without_modifiers_says_nothing_of_payments():
 )
 def test_missing_payment_never_exceeds_what_odoo_has_due(billy, odoo, due, missing):
     assert missing_payment(Decimal(billy), Decimal(odoo), Decimal(due)) == Decimal(missing)
+
+
+def test_last_payment_date_is_the_latest_payment_not_voided_nor_a_credit_note():
+    modifiers = [
+        dict(modifier("bankPayment:p1", 200), entryDate="2026-11-10"),
+        dict(modifier("bankPayment:p2", 100, voided=True), entryDate="2026-11-20"),
+        dict(modifier("invoice:cn1", 75), entryDate="2026-11-25"),
+        dict(modifier("bankPayment:p3", 75), entryDate="2026-11-12"),
+    ]
+    assert last_payment_date(invoice(balanceModifiers=modifiers)) == "2026-11-12"
+    assert last_payment_date(invoice(balanceModifiers=[])) is None
+    assert last_payment_date(invoice()) is None

@@ -113,3 +113,31 @@ registry.category("web_tour.tours").add("billy_dashboard_retry", {
         closeDialog(),
     ],
 });
+
+registry.category("web_tour.tours").add("billy_invoice_register_payment", {
+    steps: () => [
+        {
+            content: "Open the Billy tab of the invoice",
+            trigger: ".o_notebook a[name=billy]",
+            run: "click",
+        },
+        {
+            content: "The tab says Billy has the payment and why Odoo has not",
+            trigger: ".o_billy_payment_status:contains(Paid in Billy on):contains(payment registration is off):contains(Settings → Billy)",
+        },
+        {
+            content: "Register Billy's payment in Odoo",
+            trigger: ".o_billy_payment_status button[name=action_billy_register_payments]",
+            run: "click",
+        },
+        {
+            content: "The popup says the payment was registered",
+            trigger: ".modal .o_billy_sync_message:contains(registered from Billy)",
+        },
+        closeDialog(),
+        {
+            content: "The tab says Odoo has registered it, and the button is gone",
+            trigger: ".o_billy_payment_status:contains(Registered in Odoo as well):not(:has(button[name=action_billy_register_payments]))",
+        },
+    ],
+});

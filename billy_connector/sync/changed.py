@@ -1,0 +1,32 @@
+"""Did a saved record change since its last sync? The values the mapping (mapping.py, or the
+company's custom mapping) gives of it now, against the fingerprint the last sync stored
+(billy.link.odoo_fingerprint): the same comparison the next run makes, made in Odoo alone.
+"""
+
+from .context import SyncContext
+from .errors import MappingError
+from .fingerprint import changed_since
+from .mapping import mapping_for, odoo_values
+
+
+class _NoBilly:
+    """The client of a context that must not talk to Billy: a record is being saved."""
+
+    def __getattr__(self, name):
+        raise MappingError("Billy is not asked while a record is saved.")
+
+
+def mapped_values_now(company, kind, record):
+    """The Billy-shaped values the next run compares, or None when Odoo alone can't tell
+    (a value that can't be mapped, a VAT rate only Billy could map)."""
+    ctx = SyncContext(record.env, company, _NoBilly())
+    try:
+        return odoo_values(mapping_for(company, kind), record, ctx)
+    except MappingError:
+        return None
+
+
+def link_outdated(link, record):
+    """The synced link of `record` no longer matches what the last sync stored."""
+    values = mapped_values_now(link.company_id, link.record_kind, record)
+    return changed_since(link.odoo_fingerprint, values)
