@@ -120,8 +120,9 @@ class Guard:
         """A bad key or Billy unreachable: nothing is wrong with the record. The first such
         error stops the run (raised up to it, through the record's savepoint, which rolls
         back); answers still in flight after it leave their records as they were."""
-        if self.run.connection_error is None:
+        if not self.run.stopped:
             raise error
+        self.run.connection_error = self.run.connection_error or error
 
     def _failed(self, record, kind, error, link):
         if is_connection_error(error):

@@ -64,6 +64,7 @@ class SyncRun:
         self.log = self.ctx = self.journal = None
         self.watched = None  # the company's client: did Billy answer? (connection status)
         self.connection_error = None  # the BillyError that stopped the run
+        self.stopped = False  # the run was aborted (_abort): answers in flight still come
         self.links = Links(self.company, self.batch_size)
         self.guard = Guard(self)
         self.bulk = Bulk(self)
@@ -203,6 +204,7 @@ class SyncRun:
             raise sync_busy(self.env, self.company.name)
 
     def _abort(self, error):
+        self.stopped = True
         if isinstance(error, BillyError):
             self.connection_error = error
         if is_connection_error(error):  # once, what is wrong and where to fix it

@@ -32,8 +32,42 @@ registry.category("web_tour.tours").add("billy_settings_connection", {
             run: "click",
         },
         {
+            content: "A notification says what Billy answered",
+            trigger: ".o_notification:contains(Connected to Nordisk Test ApS)",
+        },
+        {
             content: "The connection is green, with the organization's name",
             trigger: "#billy_connection_setting .text-success:contains(Connected to Nordisk Test ApS)",
+        },
+        {
+            content: "The status says when it was checked",
+            trigger: "#billy_connection_setting .o_billy_connection_checked:contains(Last checked)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("billy_dashboard_connection", {
+    steps: () => [
+        {
+            content: "The banner is red: the last sync found Billy refusing the key",
+            trigger: ".o_billy_connection_failed:visible:contains(did not accept the API key)",
+        },
+        {
+            content: "It says when the connection was last checked",
+            trigger: ".o_billy_connection_failed:visible .o_billy_connection_checked:not(:empty)",
+        },
+        {
+            content: "Test the connection again (the key works again)",
+            trigger: ".o_billy_connection_failed button[name=action_test_connection]",
+            run: "click",
+        },
+        {
+            content: "A notification says Billy answered",
+            trigger: ".o_notification:contains(Connected to Nordisk Test ApS)",
+        },
+        {
+            content: "The banner is green now",
+            trigger: ".o_billy_connection_ok:visible:contains(Connected to Nordisk Test ApS)",
         },
     ],
 });
