@@ -27,13 +27,10 @@ registry.category("web_tour.tours").add("billy_settings_connection", {
             run: "click",
         },
         {
-            content: "Save the changed settings first",
+            content: "Save the changed settings first (saving a key tests it; the page reloads)",
             trigger: ".modal button:contains(Save)",
             run: "click",
-        },
-        {
-            content: "A notification says what Billy answered",
-            trigger: ".o_notification:contains(Connected to Nordisk Test ApS)",
+            expectUnloadPage: true,
         },
         {
             content: "The connection is green, with the organization's name",
@@ -42,6 +39,19 @@ registry.category("web_tour.tours").add("billy_settings_connection", {
         {
             content: "The status says when it was checked",
             trigger: "#billy_connection_setting .o_billy_connection_checked:contains(Last checked)",
+        },
+        {
+            content: "Test the saved connection again",
+            trigger: "button[name=action_billy_test_connection]",
+            run: "click",
+        },
+        {
+            content: "A notification says what Billy answered",
+            trigger: ".o_notification:contains(Connected to Nordisk Test ApS)",
+        },
+        {
+            content: "The connection stays green",
+            trigger: "#billy_connection_setting .text-success:contains(Connected to Nordisk Test ApS)",
         },
     ],
 });
