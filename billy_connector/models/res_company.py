@@ -1,4 +1,5 @@
 import logging
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from odoo import api, fields, models
@@ -6,9 +7,14 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from billy_api import DEFAULT_BASE_URL, BillyClient, BillyError
 
+from ..sync.connection import CONNECTED, NO_KEY, connection_text, reason_of
 from ..sync.run import SyncRun
 
 _logger = logging.getLogger(__name__)
+
+# a run that finds the connection as it was rewrites its status no more often than this:
+# every Sync with Billy button would otherwise write the company's row
+CHECKED_AGAIN_AFTER = timedelta(minutes=1)
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost")  # the Billy sandbox may speak plain http there
 MANAGER_GROUP = "billy_connector.group_billy_manager"
@@ -106,11 +112,36 @@ class ResCompany(models.Model):
         copy=False,
         groups="base.group_user",
     )
-    billy_connection_message = fields.Char(copy=False, groups="base.group_user")
+    # what the last call to Billy found, as a code and its parameters (sync/connection.py),
+    # shown in the reader's language
+    billy_connection_code = fields.Char(
+        string="Billy connection status", copy=False, groups="base.group_user"
+    )
+    billy_connection_params = fields.Json(
+        string="Billy connection details", copy=False, groups="base.group_user"
+    )
+    billy_connection_message = fields.Char(
+        compute="_compute_billy_connection_message", groups="base.group_user"
+    )
+    billy_connection_checked = fields.Datetime(
+        string="Last checked",
+        copy=False,
+        groups="base.group_user",
+        help="When the connection to Billy was last tested or used by a sync.",
+    )
     billy_organization_id = fields.Char(
         string="Billy organization id", copy=False, groups="base.group_user"
     )
     billy_organization_name = fields.Char(copy=False, groups="base.group_user")
+
+    @api.depends("billy_connection_code", "billy_connection_params")
+    @api.depends_context("lang")
+    def _compute_billy_connection_message(self):
+        for company in self:
+            code = company.billy_connection_code
+            company.billy_connection_message = code and connection_text(
+                self.env, code, company.billy_connection_params
+            )
 
     @api.constrains("billy_api_url")
     def _check_billy_api_url(self):
@@ -164,7 +195,7 @@ class ResCompany(models.Model):
                 if company.sudo().billy_api_key:
                     company._billy_test_connection()
                 else:
-                    company._billy_set_connection("unknown", self.env._("No API key."))
+                    company._billy_set_connection("unknown", NO_KEY)
         return res
 
     def _billy_check_manager(self):
@@ -203,31 +234,76 @@ class ResCompany(models.Model):
         url = self.sudo().billy_api_url or DEFAULT_BASE_URL
         return BillyClient(key, base_url=url, **options)
 
-    def _billy_set_connection(self, state, message, organization=None):
-        values = {"billy_connection_state": state, "billy_connection_message": message}
+    def _billy_set_connection(self, state, code, params=None, organization=None):
+        values = {
+            "billy_connection_state": state,
+            "billy_connection_code": code,
+            "billy_connection_params": params or {},
+            "billy_connection_checked": fields.Datetime.now(),
+        }
         if organization is not None:
             values["billy_organization_id"] = organization.get("id")
             values["billy_organization_name"] = organization.get("name")
         # super().write: a state change must not trigger another connection test
         return super(ResCompany, self.sudo()).write(values)  # pylint: disable=super-method-mismatch
 
+    def _billy_record_connection(self, error=None):
+        """What a sync run found: `error`, the BillyError that stopped it, or else that Billy
+        answered (green). Unchanged, the status is rewritten only once a minute."""
+        self.ensure_one()
+        company = self.sudo()
+        if error is None:
+            state, code = "ok", CONNECTED
+            params = {"organization": company.billy_organization_name}
+        else:
+            state, (code, params) = "failed", reason_of(error)
+        checked = company.billy_connection_checked
+        unchanged = (state, code, params) == (
+            company.billy_connection_state,
+            company.billy_connection_code,
+            company.billy_connection_params,
+        )
+        if unchanged and checked and fields.Datetime.now() - checked < CHECKED_AGAIN_AFTER:
+            return
+        company._billy_set_connection(state, code, params)
+
     def billy_test_connection(self):
-        """Ask Billy for the token's organization and store the result on the company."""
+        """Ask Billy for the token's organization and store the result on the company;
+        returns a notification that says what Billy answered (one company)."""
         self._billy_check_manager()
-        return self._billy_test_connection()
+        self._billy_test_connection()
+        return self._billy_connection_notification() if len(self) == 1 else True
+
+    def _billy_connection_notification(self):
+        """A notification of the connection status; the view then shows it (reload)."""
+        self.ensure_one()
+        company = self.sudo()
+        connected = company.billy_connection_state == "ok"
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Billy connection"),
+                "message": company.billy_connection_message,
+                "type": "success" if connected else "danger",
+                "sticky": not connected,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     def _billy_test_connection(self):
         for company in self.sudo():
             try:
                 organization = company._billy_client(max_retries=1).get_organization()
-            except UserError as error:
-                company._billy_set_connection("failed", str(error))
+            except UserError:
+                company._billy_set_connection("failed", NO_KEY)
             except BillyError as error:
-                company._billy_set_connection("failed", error.user_message)
+                company._billy_set_connection("failed", *reason_of(error))
             else:
                 company._billy_set_connection(
                     "ok",
-                    self.env._("Connected to %s", organization.get("name")),
+                    CONNECTED,
+                    {"organization": organization.get("name")},
                     organization=organization,
                 )
                 try:

@@ -45,6 +45,7 @@ class ResConfigSettings(models.TransientModel):
     )
     billy_connection_state = fields.Selection(related="company_id.billy_connection_state")
     billy_connection_message = fields.Char(related="company_id.billy_connection_message")
+    billy_connection_checked = fields.Datetime(related="company_id.billy_connection_checked")
 
     @api.depends("company_id")
     def _compute_billy_connection_fields(self):
@@ -68,8 +69,7 @@ class ResConfigSettings(models.TransientModel):
         self.ensure_one()
         self.company_id._billy_check_manager()
         self.execute()
-        self.company_id.billy_test_connection()
-        return {"type": "ir.actions.client", "tag": "reload"}
+        return self.company_id.billy_test_connection()
 
     def action_billy_sync_now(self):
         self.ensure_one()

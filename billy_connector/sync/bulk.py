@@ -26,6 +26,7 @@ from functools import partial
 
 from billy_api import BillyError, BillyValidationError
 
+from .connection import is_connection_error
 from .first_link import FirstLinks
 
 _logger = logging.getLogger(__name__)
@@ -167,6 +168,9 @@ class Bulk:
         return handler.updated(billy_record, changed, item.flat) if item.billy_id else created
 
     def _failed(self, resource, items, error):
+        if is_connection_error(error):  # the batch stays unsent (guard.connection_failed)
+            self.run.guard.connection_failed(error)
+            return
         if isinstance(error, BillyError) and error.status in REFUSED:
             self.refused = True
             _logger.info(
@@ -231,6 +235,8 @@ class Bulk:
         try:
             fresh, flats = handler.reread()
         except BillyError as error:
+            if is_connection_error(error):
+                raise
             return error.user_message
         linked = {
             link.billy_id

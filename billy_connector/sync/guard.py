@@ -1,5 +1,6 @@
 """One record's work: in one savepoint, under its record lock; any failure fails that record
-alone (its link and a log line say why) and the run goes on.
+alone (its link and a log line say why) and the run goes on, except a failure of the connection
+(sync/connection.py): the first one stops the run, and no record is marked failed for it.
 
 Billy requests go through the dispatcher (billy_api.dispatch). An answer that comes at once
 (one request at a time: the per-record runs) is handled inside the record's savepoint; one
@@ -14,6 +15,7 @@ from odoo.exceptions import UserError, ValidationError
 from billy_api import BillyError
 from billy_api.dispatch import Dispatcher
 
+from .connection import is_connection_error
 from .errors import MappingError, RecordFailure, error_message, is_integrity_error
 from .vocabulary import TO_ODOO
 
@@ -114,7 +116,18 @@ class Guard:
             if not self._depth:
                 links.settle()
 
+    def connection_failed(self, error):
+        """A bad key or Billy unreachable: nothing is wrong with the record. The first such
+        error stops the run (raised up to it, through the record's savepoint, which rolls
+        back); answers still in flight after it leave their records as they were."""
+        if not self.run.stopped:
+            raise error
+        self.run.connection_error = self.run.connection_error or error
+
     def _failed(self, record, kind, error, link):
+        if is_connection_error(error):
+            self.connection_failed(error)
+            return
         what = record or "a Billy record"
         if isinstance(error, RecordFailure):
             pass

@@ -15,6 +15,7 @@ import threading
 
 from billy_api import BillyBulkResult, BillyError, BillyWriteResult
 
+from .connection import is_connection_error
 from .run import SyncRun
 
 PREVIEW_PREFIX = "preview-"
@@ -78,7 +79,9 @@ class RecordingClient:
         self._record("PUT", resource, record_id)
         try:
             current = self.get(resource, record_id)
-        except BillyError:
+        except BillyError as error:
+            if is_connection_error(error):
+                raise
             current = {}
         return self._saved(resource, record_id, {**current, **values})
 
@@ -136,4 +139,5 @@ def preview_sync(company):
     finally:
         savepoint.close(rollback=True)
         env.invalidate_all()
+        run.record_connection()  # what the preview found of Billy outlives the rollback
     return result

@@ -20,6 +20,7 @@ from billy_api import BillyError
 from billy_api.dispatch import Dispatcher
 
 from .bulk import Bulk
+from .connection import WatchedClient, connection_text, is_connection_error, reason_of
 from .context import SyncContext
 from .errors import SyncBusyError, error_message, sync_busy
 from .guard import RECORD_LOCK_KEYS, Guard
@@ -65,6 +66,9 @@ class SyncRun:
         self.commits = False
         self._since_checkpoint = 0
         self.log = self.ctx = self.journal = None
+        self.watched = None  # the company's client: did Billy answer? (connection status)
+        self.connection_error = None  # the BillyError that stopped the run
+        self.stopped = False  # the run was aborted (_abort): answers in flight still come
         self.links = Links(self.company, self.batch_size)
         self.guard = Guard(self)
         self.bulk = Bulk(self)
@@ -241,7 +245,7 @@ class SyncRun:
         self.journal = Journal(self.log, keeps_outcomes=per_record)
         if log:  # a part of a queued sync: its counts add to the earlier parts'
             self.journal.counts = {name: log[name] for name in COUNTERS if log[name]}
-        client = self.company._billy_client()
+        client = self.watched = WatchedClient(self.company._billy_client())
         if self.wrap_client:
             client = self.wrap_client(client)
         self.ctx = SyncContext(self.env, self.company, client, self._excluded_partner_ids())
@@ -266,8 +270,21 @@ class SyncRun:
             raise sync_busy(self.env, self.company.name)
 
     def _abort(self, error):
-        self.log.message = error_message(self.env, error)
+        self.stopped = True
+        if isinstance(error, BillyError):
+            self.connection_error = error
+        if is_connection_error(error):  # once, what is wrong and where to fix it
+            self.log.message = connection_text(self.env, *reason_of(error))
+        else:
+            self.log.message = error_message(self.env, error)
         self.log.state = FAILED
+
+    def record_connection(self):
+        """The company's connection status: what this run found (see sync/connection.py)."""
+        if self.connection_error is not None:
+            self.company._billy_record_connection(error=self.connection_error)
+        elif self.watched and self.watched.answered:
+            self.company._billy_record_connection()
 
     def _finish(self):
         self.guard.dispatcher.drain()
@@ -278,6 +295,7 @@ class SyncRun:
         if self.log.state != FAILED:
             values["state"] = "partial" if self.counts.get("failed") else "done"
         self.log.write(values)
+        self.record_connection()
         if self.trigger == "cron" and self.log.state in (FAILED, "partial"):
             self._notify_managers()
         return self.log

@@ -28,6 +28,14 @@ class TestTours(HttpCase, BillyCase):
         self.assertEqual(self.company.billy_connection_state, "ok")
         self.assertEqual(self.company.sudo().billy_api_key, TOKEN)
 
+    def test_dashboard_banner_follows_the_connection(self):
+        self.sandbox.set_faults([{"kind": "error", "status": 401}])  # a revoked key
+        self.assertEqual(self.sync().state, "failed")
+        self.assertEqual(self.company.billy_connection_state, "failed")
+        self.sandbox.clear_faults()  # the key works again
+        self.start_tour("/odoo/billy", "billy_dashboard_connection", login="admin")
+        self.assertEqual(self.company.billy_connection_state, "ok")
+
     def test_partner_sync_button_shows_the_popup(self):
         partner = self.make_company()
         self.start_tour(f"/odoo/res.partner/{partner.id}", "billy_partner_sync", login="admin")

@@ -27,6 +27,7 @@ class BillyDashboard(models.TransientModel):
     )
     connection_state = fields.Selection(related="company_id.billy_connection_state")
     connection_message = fields.Char(related="company_id.billy_connection_message")
+    connection_checked = fields.Datetime(related="company_id.billy_connection_checked")
     sync_direction = fields.Selection(
         related="company_id.billy_sync_direction", string="Sync direction"
     )
@@ -158,6 +159,11 @@ class BillyDashboard(models.TransientModel):
 
     def action_refresh(self):
         return True
+
+    def action_test_connection(self):
+        """Ask Billy now; a notification says what it answered, the banner shows it."""
+        self.ensure_one()
+        return self.company_id.billy_test_connection()
 
     def action_preview(self):
         """A dry run of a bulk sync: what it would do, without changing either side."""

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+MAX_REASONS = 50  # failed records listed in the popup; the sync log has them all
+
 
 class BillySyncResult(models.TransientModel):
     """The popup that tells a user what a sync did."""
@@ -17,6 +19,14 @@ class BillySyncResult(models.TransientModel):
     review_ids = fields.Many2many(
         "billy.match.review", readonly=True, groups="billy_connector.group_billy_manager"
     )
+    failed_line_ids = fields.Many2many(
+        "billy.sync.log.line",
+        string="Failed records",
+        readonly=True,
+        groups="billy_connector.group_billy_manager",
+        help="The records this run could not sync, each with its reason.",
+    )
+    more_failed = fields.Integer(string="More failed records", readonly=True)
 
     @api.model
     def _open_for(self, outcomes, log, reviews=None):
@@ -37,6 +47,12 @@ class BillySyncResult(models.TransientModel):
         }
         if self.env.user.has_group("billy_connector.group_billy_manager"):
             values["review_ids"] = [fields.Command.set(pending.ids)]
+            if not outcomes:  # a bulk run: its failed records and why, from the log
+                Line = self.env["billy.sync.log.line"]
+                domain = [("log_id", "=", log.id), ("action", "=", "failed")]
+                failed = Line.search(domain, order="id", limit=MAX_REASONS)
+                values["failed_line_ids"] = [fields.Command.set(failed.ids)]
+                values["more_failed"] = max(0, Line.search_count(domain) - MAX_REASONS)
         result = self.create(values)
         return {
             "type": "ir.actions.act_window",

@@ -27,13 +27,57 @@ registry.category("web_tour.tours").add("billy_settings_connection", {
             run: "click",
         },
         {
-            content: "Save the changed settings first",
+            content: "Save the changed settings first (saving a key tests it; the page reloads)",
             trigger: ".modal button:contains(Save)",
             run: "click",
+            expectUnloadPage: true,
         },
         {
             content: "The connection is green, with the organization's name",
             trigger: "#billy_connection_setting .text-success:contains(Connected to Nordisk Test ApS)",
+        },
+        {
+            content: "The status says when it was checked",
+            trigger: "#billy_connection_setting .o_billy_connection_checked:contains(Last checked)",
+        },
+        {
+            content: "Test the saved connection again",
+            trigger: "button[name=action_billy_test_connection]",
+            run: "click",
+        },
+        {
+            content: "A notification says what Billy answered",
+            trigger: ".o_notification:contains(Connected to Nordisk Test ApS)",
+        },
+        {
+            content: "The connection stays green",
+            trigger: "#billy_connection_setting .text-success:contains(Connected to Nordisk Test ApS)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("billy_dashboard_connection", {
+    steps: () => [
+        {
+            content: "The banner is red: the last sync found Billy refusing the key",
+            trigger: ".o_billy_connection_failed:visible:contains(did not accept the API key)",
+        },
+        {
+            content: "It says when the connection was last checked",
+            trigger: ".o_billy_connection_failed:visible .o_billy_connection_checked:not(:empty)",
+        },
+        {
+            content: "Test the connection again (the key works again)",
+            trigger: ".o_billy_connection_failed button[name=action_test_connection]",
+            run: "click",
+        },
+        {
+            content: "A notification says Billy answered",
+            trigger: ".o_notification:contains(Connected to Nordisk Test ApS)",
+        },
+        {
+            content: "The banner is green now",
+            trigger: ".o_billy_connection_ok:visible:contains(Connected to Nordisk Test ApS)",
         },
     ],
 });
