@@ -21,6 +21,7 @@ PURE = {
     "kinds",
     "mapping",
     "matching",
+    "messages",
     "sanitize",
     "vocabulary",
 }

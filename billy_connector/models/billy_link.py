@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..sync.sanitize import clean_values
-from ..sync.vocabulary import CHANGED, LINK_STATES, RECORD_KINDS
+from ..sync.vocabulary import CHANGED, LINK_STATES, RECORD_KINDS, kind_labels
 
 
 class BillyLink(models.Model):
@@ -76,7 +76,7 @@ class BillyLink(models.Model):
 
     @api.depends("record_kind", "billy_id")
     def _compute_display_name(self):
-        kinds = dict(RECORD_KINDS)
+        kinds = kind_labels(self.env)
         for link in self:
             link.display_name = f"{kinds.get(link.record_kind)} {link.billy_id or '—'}"
 

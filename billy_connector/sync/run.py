@@ -200,7 +200,7 @@ class SyncRun:
             raise sync_busy(self.env, self.company.name)
 
     def _abort(self, error):
-        self.log.message = error_message(self.env, error)
+        self.log._billy_set_message(error_message(self.env, error))  # a code, not a text
         self.log.state = FAILED
 
     def _finish(self):
