@@ -13,8 +13,8 @@ class BillyMessageMixin(models.AbstractModel):
     _name = "billy.message.mixin"
     _description = "Billy message"
 
-    message_code = fields.Char(readonly=True, copy=False)
-    message_params = fields.Json(readonly=True, copy=False)
+    message_code = fields.Char("Message code", readonly=True, copy=False)
+    message_params = fields.Json("Message parameters", readonly=True, copy=False)
     message = fields.Text(compute="_compute_message", inverse="_inverse_message")
 
     @api.depends("message_code", "message_params")

@@ -100,7 +100,8 @@ def render(env, code, params):
     if not code:
         return False
     if code == LABEL:
-        return env._(params["text"])  # pylint: disable=translation-not-lazy
+        label = params.get("text") or ""
+        return env._(label) if label else ""  # pylint: disable=translation-not-lazy
     source = TEXTS.get(code) or UNTRANSLATED.get(code)
     if source is None:  # TEXT, or a code this version no longer knows
         return str(params.get("text") or "") if isinstance(params, dict) else ""
