@@ -15,7 +15,7 @@ class BillyMessageMixin(models.AbstractModel):
 
     message_code = fields.Char("Message code", readonly=True, copy=False)
     message_params = fields.Json("Message parameters", readonly=True, copy=False)
-    message = fields.Text(compute="_compute_message", inverse="_inverse_message")
+    message = fields.Text(compute="_compute_message", inverse="_inverse_message", readonly=True)
 
     @api.depends("message_code", "message_params")
     @api.depends_context("lang")

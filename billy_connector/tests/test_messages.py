@@ -5,7 +5,7 @@ mapping's labels and the invoice's two Billy states."""
 import importlib.util
 from pathlib import Path
 
-from odoo.tests import new_test_user
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from ..sync.messages import TEXT, Message, adopt_legacy_messages
 from .common import BillyCase
@@ -15,23 +15,28 @@ NO_COUNTRY_EN = "Billy needs a country for every contact: set the country of Lan
 NO_COUNTRY_DA = "Billy kræver et land for hver kontakt: angiv landet for Landløs ApS."
 
 
+def danish_and_english_managers(cls):
+    """Load Danish and make a Danish and an English Billy manager of the test company."""
+    cls.env["res.lang"]._activate_lang("da_DK")
+    cls.env["ir.module.module"]._load_module_terms(["billy_connector"], ["da_DK"])
+    users = {}
+    for login, lang in (("msg_dane", "da_DK"), ("msg_english", "en_US")):
+        users[lang] = new_test_user(
+            cls.env,
+            login=login,
+            groups=MANAGER,
+            lang=lang,
+            company_id=cls.company.id,
+            company_ids=[(6, 0, cls.company.ids)],
+        )
+    return users["da_DK"], users["en_US"]
+
+
 class TestMessages(BillyCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("da_DK")
-        cls.env["ir.module.module"]._load_module_terms(["billy_connector"], ["da_DK"])
-        users = {}
-        for login, lang in (("msg_dane", "da_DK"), ("msg_english", "en_US")):
-            users[lang] = new_test_user(
-                cls.env,
-                login=login,
-                groups=MANAGER,
-                lang=lang,
-                company_id=cls.company.id,
-                company_ids=[(6, 0, cls.company.ids)],
-            )
-        cls.dane, cls.english = users["da_DK"], users["en_US"]
+        cls.dane, cls.english = danish_and_english_managers(cls)
 
     def as_reader(self, records, user):
         """`records` as `user` reads them: in the user's language."""
@@ -151,6 +156,24 @@ class TestMessages(BillyCase):
         self.assertEqual(
             danish.fields_get(["billy_state"], ["string"])["billy_state"]["string"],
             "Fakturastatus i Billy",
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestMessagesTour(HttpCase, BillyCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.dane, cls.english = danish_and_english_managers(cls)
+
+    def test_a_danish_user_reads_an_english_run_in_danish(self):
+        self.make_company("Landløs ApS", country_id=False, vat=False)
+        log = self.company.with_user(self.english).with_context(lang="en_US").billy_sync_all()
+        self.assertEqual(log.state, "partial")
+        self.start_tour(
+            f"/odoo/action-billy_connector.billy_sync_log_action/{log.id}",
+            "billy_log_in_danish",
+            login=self.dane.login,
         )
 
 
