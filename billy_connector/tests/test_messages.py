@@ -68,9 +68,13 @@ class TestMessages(BillyCase):
             danish.display_name.startswith("Samlet synkronisering "), danish.display_name
         )
 
-        # the record's own error keeps the text of the run (not converted yet)
+        # the record's Billy error too (its link keeps the run's text as well)
         partner = self.env["res.partner"].browse(failed.res_id)
-        self.assertEqual(self.link_of(partner).error, NO_COUNTRY_DA)
+        link = self.link_of(partner)
+        self.assertEqual(link.error, NO_COUNTRY_DA)
+        self.assertEqual(self.as_reader(link, self.english).error_display, NO_COUNTRY_EN)
+        self.assertEqual(self.as_reader(partner, self.english).billy_sync_error, NO_COUNTRY_EN)
+        self.assertEqual(self.as_reader(partner, self.dane).billy_sync_error, NO_COUNTRY_DA)
 
     def test_preview_summary_is_read_in_the_readers_language(self):
         self.make_company("Landløs ApS", country_id=False, vat=False)
