@@ -23,6 +23,7 @@ PURE = {
     "kinds",
     "mapping",
     "matching",
+    "messages",
     "sanitize",
     "vocabulary",
 }

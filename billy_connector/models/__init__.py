@@ -1,6 +1,7 @@
 from . import billy_link
 from . import billy_tax_ruleset
 from . import billy_tax_map
+from . import billy_message_mixin
 from . import billy_sync_log
 from . import billy_sync_log_line
 from . import billy_linked_mixin

@@ -27,7 +27,7 @@ class AccountMove(models.Model):
     )
     billy_state = fields.Selection(
         [("draft", "Draft"), ("approved", "Approved"), ("voided", "Voided")],
-        string="Billy state",
+        string="Invoice state in Billy",
         compute="_compute_billy_link",
         compute_sudo=True,
     )

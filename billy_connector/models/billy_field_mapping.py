@@ -17,7 +17,7 @@ from ..sync.custom_mapping import (
 )
 from ..sync.links import link_domain
 from ..sync.mapping import STANDARD_MAPPING, mapping_for
-from ..sync.vocabulary import BOTH, CHANGED, RECORD_KINDS, SYNCED, TO_BILLY
+from ..sync.vocabulary import BOTH, CHANGED, RECORD_KINDS, SYNCED, TO_BILLY, kind_labels
 
 DIRECTIONS = [("both", "Both ways"), ("to_billy", "Odoo → Billy"), ("to_odoo", "Billy → Odoo")]
 ARROWS = {"both": "⇄", "to_billy": "→", "to_odoo": "←"}
@@ -86,7 +86,7 @@ class BillyFieldMapping(models.Model):
 
     @api.model
     def _selection_billy_field(self):
-        return billy_field_selection()
+        return billy_field_selection(self.env)
 
     @api.depends("record_kind")
     def _compute_odoo_model(self):
@@ -131,7 +131,7 @@ class BillyFieldMapping(models.Model):
 
     def _incompatibility(self):
         """Why this line is impossible, or None."""
-        kind, kinds = self.record_kind, dict(RECORD_KINDS)
+        kind, kinds = self.record_kind, kind_labels(self.env)
         if kind not in mappable_kinds():
             return self.env._("The mapping of %s can't be customized yet.", kinds.get(kind, kind))
         spec = BILLY_FIELDS[kind].get(self.billy_field)
@@ -170,7 +170,7 @@ class BillyFieldMapping(models.Model):
                 raise ValidationError(
                     self.env._(
                         "Billy mapping %(kind)s / %(billy)s ↔ %(field)s is impossible: %(reason)s",
-                        kind=dict(RECORD_KINDS).get(line.record_kind),
+                        kind=kind_labels(self.env).get(line.record_kind),
                         billy=line.billy_field,
                         field=line.odoo_field_id.name,
                         reason=reason,
@@ -184,7 +184,7 @@ class BillyFieldMapping(models.Model):
             lines._check_kind_complete(company, kind)
 
     def _check_kind_complete(self, company, kind):
-        kinds = dict(RECORD_KINDS)
+        kinds = kind_labels(self.env)
         pushed = {line.billy_field for line in self if line.direction in (BOTH, TO_BILLY)}
         for name, spec in BILLY_FIELDS.get(kind, {}).items():
             if spec.required and name not in pushed:
@@ -225,7 +225,7 @@ class BillyFieldMapping(models.Model):
                     "Billy requires %(billy)s for %(kind)s: its line can't be removed "
                     "(change its Odoo field instead).",
                     billy=line.billy_field,
-                    kind=dict(RECORD_KINDS).get(line.record_kind),
+                    kind=kind_labels(self.env).get(line.record_kind),
                 )
             )
 
@@ -384,7 +384,7 @@ class BillyFieldMapping(models.Model):
                     line.billy_field,
                     ARROWS[line.direction],
                     ", ".join(
-                        model._fields[name].string
+                        model._fields[name]._description_string(self.env)
                         for name in line.odoo_fields
                         if name in model._fields
                     ),

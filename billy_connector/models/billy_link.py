@@ -1,8 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..sync.messages import render, stored
 from ..sync.sanitize import clean_values
-from ..sync.vocabulary import CHANGED, LINK_STATES, RECORD_KINDS
+from ..sync.vocabulary import CHANGED, LINK_STATES, RECORD_KINDS, kind_labels
 
 
 class BillyLink(models.Model):
@@ -52,7 +53,12 @@ class BillyLink(models.Model):
     odoo_fingerprint = fields.Char(copy=False)
     billy_fingerprint = fields.Char(copy=False)
     state = fields.Selection(LINK_STATES, default=CHANGED, required=True, index=True)
+    # why the last sync failed: as a text in the language of that run, and as a code and
+    # parameters (sync/messages.py) to show it in the reader's language (error_display)
     error = fields.Text(copy=False)
+    error_code = fields.Char("Error code", copy=False)
+    error_params = fields.Json("Error parameters", copy=False)
+    error_display = fields.Text("Error", compute="_compute_error_display")
     last_sync = fields.Datetime(copy=False)
     display_record = fields.Char(compute="_compute_display_record")
 
@@ -69,10 +75,25 @@ class BillyLink(models.Model):
     # cleaned of what PostgreSQL refuses, or one bad answer would fail the run
     @api.model_create_multi
     def create(self, vals_list):
-        return super().create(clean_values(vals_list))
+        return super().create(clean_values([self._billy_error_values(v) for v in vals_list]))
 
     def write(self, vals):
-        return super().write(clean_values(vals))
+        return super().write(clean_values(self._billy_error_values(vals)))
+
+    @api.model
+    def _billy_error_values(self, vals):
+        """`vals` with the code and parameters of its `error` (a Message keeps its code)."""
+        if "error" not in vals:
+            return vals
+        code, params = stored(vals["error"])
+        return {**vals, "error_code": code, "error_params": params}
+
+    @api.depends("error", "error_code", "error_params")
+    @api.depends_context("lang")
+    def _compute_error_display(self):
+        for link in self:
+            code = link.error_code
+            link.error_display = render(link.env, code, link.error_params) if code else link.error
 
     @api.depends("res_model", "res_id")
     def _compute_display_record(self):
@@ -82,7 +103,7 @@ class BillyLink(models.Model):
 
     @api.depends("record_kind", "billy_id")
     def _compute_display_name(self):
-        kinds = dict(RECORD_KINDS)
+        kinds = kind_labels(self.env)
         for link in self:
             link.display_name = f"{kinds.get(link.record_kind)} {link.billy_id or '—'}"
 

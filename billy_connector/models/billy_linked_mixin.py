@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 
@@ -48,6 +48,7 @@ class BillyLinkedMixin(models.AbstractModel):
         domain = link_domain(self.env.company, self._name, res_id=self.ids)
         return self.env["billy.link"].sudo().search(domain)
 
+    @api.depends_context("lang")
     def _compute_billy_link(self):
         links = {link.res_id: link for link in self._billy_links()}
         for record in self:
@@ -57,7 +58,7 @@ class BillyLinkedMixin(models.AbstractModel):
         """Copy what the record shows of its link (`link`: None when it has none)."""
         self.billy_id = link.billy_id if link else False
         self.billy_sync_state = link.state if link else "new"
-        self.billy_sync_error = link.error if link else False
+        self.billy_sync_error = link.error_display if link else False  # the reader's language
 
     def _linked_ids(self, **conditions):
         domain = link_domain(self.env.company, self._name, **conditions)

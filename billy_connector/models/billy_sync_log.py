@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import format_datetime
 
 from ..sync.sanitize import clean_values
 from ..sync.vocabulary import COUNTERS, RUN_STATES, summary_text
@@ -11,7 +12,7 @@ class BillySyncLog(models.Model):
 
     _name = "billy.sync.log"
     _description = "Billy sync run"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "billy.message.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -26,7 +27,6 @@ class BillySyncLog(models.Model):
     start = fields.Datetime(default=fields.Datetime.now, required=True)
     end = fields.Datetime()
     state = fields.Selection(RUN_STATES, default="running", required=True)
-    message = fields.Text()
     line_ids = fields.One2many("billy.sync.log.line", "log_id")
     created_billy = fields.Integer("Created in Billy")
     updated_billy = fields.Integer("Updated in Billy")
@@ -44,19 +44,23 @@ class BillySyncLog(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        return super().create(clean_values(vals_list))
+        return super().create(clean_values(self._billy_message_values(vals_list)))
 
     def write(self, vals):
         # the run's message may quote Billy (see sync/sanitize.py)
-        return super().write(clean_values(vals))
+        return super().write(clean_values(self._billy_message_values([vals])[0]))
 
-    @api.depends(*COUNTERS, "state", "message")
+    @api.depends(*COUNTERS, "state", "message_code", "message_params")
+    @api.depends_context("lang")
     def _compute_summary(self):
         for log in self:
             log.summary = summary_text(log, self.env._("Nothing to do."))
 
     @api.depends("start", "trigger")
+    @api.depends_context("lang", "tz")
     def _compute_display_name(self):
-        triggers = dict(TRIGGERS)
+        """The run's kind and start, in the reader's language and time zone."""
+        triggers = dict(self._fields["trigger"]._description_selection(self.env))
         for log in self:
-            log.display_name = f"{triggers.get(log.trigger)} {log.start or ''}"
+            start = format_datetime(self.env, log.start, dt_format="short") if log.start else ""
+            log.display_name = f"{triggers.get(log.trigger, '')} {start}".strip()

@@ -9,6 +9,7 @@ class BillySyncLogLine(models.Model):
 
     _name = "billy.sync.log.line"
     _description = "Billy sync log line"
+    _inherit = ["billy.message.mixin"]
     _order = "id"
 
     log_id = fields.Many2one("billy.sync.log", required=True, ondelete="cascade", index=True)
@@ -32,10 +33,9 @@ class BillySyncLogLine(models.Model):
         ],
         required=True,
     )
-    message = fields.Text()
     details = fields.Text(help="Both versions of a record in conflict.")
 
     @api.model_create_multi
     def create(self, vals_list):
         # messages and conflict details quote Billy: a NUL there would fail the whole run
-        return super().create(clean_values(vals_list))
+        return super().create(clean_values(self._billy_message_values(vals_list)))

@@ -17,6 +17,8 @@ import functools
 from billy_api import BillyAuthenticationError, BillyConnectionError, BillyError, BillyServerError
 from billy_api.transport import RETRYABLE_METHODS
 
+from .messages import RENDERERS, Message
+
 UNAVAILABLE = frozenset({502, 503, 504})  # Billy, or the gateway in front of it, is down
 
 # status codes (res.company.billy_connection_code)
@@ -87,6 +89,21 @@ def connection_text(env, code, params):
             call=f", {params['call']}" if params.get("call") else "",
         )
     return params.get("text") or ""
+
+
+CONNECTION_MESSAGE = "connection"
+
+
+def connection_message(env, error):
+    """A run's stored message for a connection-wide `error`: its reason's code and
+    parameters, shown in the reader's language (connection_text)."""
+    code, params = reason_of(error)
+    return Message(env, CONNECTION_MESSAGE, reason=code, **params)
+
+
+RENDERERS[CONNECTION_MESSAGE] = lambda env, params: connection_text(
+    env, params.get("reason"), {key: value for key, value in params.items() if key != "reason"}
+)
 
 
 class WatchedClient:

@@ -1,6 +1,7 @@
 """What a run needs to know once: the company, Billy's reference data, Odoo's lookups."""
 
 from .errors import MappingError, no_country, unknown_country
+from .messages import Message
 
 # Billy's locales (docs/architecture.md); an Odoo language outside them is not sent.
 BILLY_LOCALES = {"da_DK", "en_US", "de_DE", "fr_FR", "nl_NL", "sv_SE"}
@@ -84,9 +85,7 @@ class SyncContext:
         """The billy.tax.ruleset carrying the VAT of these taxes (the 0 % one without tax)."""
         sale_taxes = self.sale_taxes(taxes)
         if len(sale_taxes) > 1:
-            raise MappingError(
-                self.env._("Billy takes one VAT rate per line; %s has several taxes.", record_name)
-            )
+            raise MappingError(Message(self.env, "several_taxes", record_name))
         if sale_taxes:
             ruleset = self._tax_maps().get(sale_taxes.id)
             if not ruleset:
@@ -99,14 +98,7 @@ class SyncContext:
             )
         if not ruleset:
             rate = sale_taxes.amount if sale_taxes else 0.0
-            raise MappingError(
-                self.env._(
-                    "No Billy sales tax ruleset matches the %(rate)s %% VAT of %(name)s: map "
-                    "the tax in Settings → Billy.",
-                    rate=rate,
-                    name=record_name,
-                )
-            )
+            raise MappingError(Message(self.env, "no_ruleset", rate=rate, name=record_name))
         return ruleset
 
     def ruleset_for_taxes(self, taxes, record_name, strict=True):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .errors import MappingError
 from .fingerprint import normalize
 from .mapping import STANDARD_MAPPING, FieldMap
+from .messages import Message, _lt
 from .vocabulary import BOTH, TO_BILLY, TO_ODOO
 
 # Billy field types
@@ -29,36 +30,38 @@ NUMBER_TYPES = ("float", "integer", "monetary")
 @dataclass(frozen=True)
 class BillyField:
     type: str
-    label: str
+    label: str  # an _lt() text: env._(label) translates it
     required: bool = False
     values: tuple = ()  # the values of an enum
 
 
 def _contact_fields():
     return {
-        "name": BillyField(STRING, "Name", required=True),
-        "street": BillyField(STRING, "Street"),
-        "zipcodeText": BillyField(STRING, "Zip code"),
-        "cityText": BillyField(STRING, "City"),
-        "stateText": BillyField(STRING, "State"),
-        "countryId": BillyField(COUNTRY, "Country", required=True),
-        "registrationNo": BillyField(STRING, "Registration no. (CVR/VAT)"),
-        "phone": BillyField(STRING, "Phone"),
-        "fax": BillyField(STRING, "Fax"),
-        "contactNo": BillyField(STRING, "Contact no."),
-        "ean": BillyField(STRING, "EAN"),
-        "localeId": BillyField(LOCALE, "Language"),
-        "currencyId": BillyField(CURRENCY, "Currency"),
-        "isCustomer": BillyField(BOOLEAN, "Is customer"),
-        "isSupplier": BillyField(BOOLEAN, "Is supplier"),
-        "isArchived": BillyField(BOOLEAN, "Archived"),
-        "isSalesTaxExempt": BillyField(BOOLEAN, "Sales tax exempt"),
+        "name": BillyField(STRING, _lt("Name"), required=True),
+        "street": BillyField(STRING, _lt("Street")),
+        "zipcodeText": BillyField(STRING, _lt("Zip code")),
+        "cityText": BillyField(STRING, _lt("City")),
+        "stateText": BillyField(STRING, _lt("State")),
+        "countryId": BillyField(COUNTRY, _lt("Country"), required=True),
+        "registrationNo": BillyField(STRING, _lt("Registration no. (CVR/VAT)")),
+        "phone": BillyField(STRING, _lt("Phone")),
+        "fax": BillyField(STRING, _lt("Fax")),
+        "contactNo": BillyField(STRING, _lt("Contact no.")),
+        "ean": BillyField(STRING, _lt("EAN")),
+        "localeId": BillyField(LOCALE, _lt("Language")),
+        "currencyId": BillyField(CURRENCY, _lt("Currency")),
+        "isCustomer": BillyField(BOOLEAN, _lt("Is customer")),
+        "isSupplier": BillyField(BOOLEAN, _lt("Is supplier")),
+        "isArchived": BillyField(BOOLEAN, _lt("Archived")),
+        "isSalesTaxExempt": BillyField(BOOLEAN, _lt("Sales tax exempt")),
         "paymentTermsMode": BillyField(
-            ENUM, "Payment terms mode", values=("net", "netEndOfMonth", "date")
+            ENUM, _lt("Payment terms mode"), values=("net", "netEndOfMonth", "date")
         ),
-        "paymentTermsDays": BillyField(INTEGER, "Payment terms days"),
+        "paymentTermsDays": BillyField(INTEGER, _lt("Payment terms days")),
         "emailAttachmentDeliveryMode": BillyField(
-            ENUM, "E-mail attachment delivery", values=("link", "linkAndAttachment", "attachment")
+            ENUM,
+            _lt("E-mail attachment delivery"),
+            values=("link", "linkAndAttachment", "attachment"),
         ),
     }
 
@@ -66,19 +69,19 @@ def _contact_fields():
 BILLY_FIELDS = {
     "organization": _contact_fields(),
     # a person's e-mail lives on its Billy contact person (a pseudo field of the contact)
-    "person": {**_contact_fields(), "email": BillyField(STRING, "E-mail (contact person)")},
+    "person": {**_contact_fields(), "email": BillyField(STRING, _lt("E-mail (contact person)"))},
     "contact_person": {
-        "name": BillyField(STRING, "Name", required=True),
-        "email": BillyField(STRING, "E-mail"),
+        "name": BillyField(STRING, _lt("Name"), required=True),
+        "email": BillyField(STRING, _lt("E-mail")),
     },
     "product": {
-        "name": BillyField(STRING, "Name", required=True),
-        "productNo": BillyField(STRING, "Product no."),
-        "description": BillyField(STRING, "Description"),
-        "suppliersProductNo": BillyField(STRING, "Supplier's product no."),
-        "isArchived": BillyField(BOOLEAN, "Archived"),
-        "salesTaxRulesetId": BillyField(TAXES, "Sales tax ruleset"),
-        "unitPrice": BillyField(NUMBER, "Unit price (company currency)"),
+        "name": BillyField(STRING, _lt("Name"), required=True),
+        "productNo": BillyField(STRING, _lt("Product no.")),
+        "description": BillyField(STRING, _lt("Description")),
+        "suppliersProductNo": BillyField(STRING, _lt("Supplier's product no.")),
+        "isArchived": BillyField(BOOLEAN, _lt("Archived")),
+        "salesTaxRulesetId": BillyField(TAXES, _lt("Sales tax ruleset")),
+        "unitPrice": BillyField(NUMBER, _lt("Unit price (company currency)")),
     },
 }
 
@@ -98,12 +101,13 @@ def mappable_kinds():
     return [kind for kind in STANDARD_MAPPING if kind in BILLY_FIELDS and kind in KIND_MODELS]
 
 
-def billy_field_selection():
-    """Every Billy field of every kind, for billy.field.mapping's selection."""
+def billy_field_selection(env):
+    """Every Billy field of every kind, for billy.field.mapping's selection (labels in the
+    language of `env`)."""
     seen = {}
     for fields in BILLY_FIELDS.values():
         for name, spec in fields.items():
-            seen.setdefault(name, f"{name} ({spec.label})")
+            seen.setdefault(name, f"{name} ({env._(spec.label)})")
     return sorted(seen.items(), key=lambda item: item[0].lower())
 
 
@@ -210,7 +214,9 @@ def _to_billy(spec, field):
         def country(record, ctx):
             if not record[name] and not spec.required:
                 return None
-            return ctx.billy_country(record[name], record.display_name, field.string)
+            return ctx.billy_country(
+                record[name], record.display_name, field._description_string(ctx.env)
+            )
 
         return country
     if spec.type == CURRENCY:
@@ -241,7 +247,7 @@ def _to_odoo(spec, field):
                 .search([("name", "=", value)], limit=1)
             )
             if value and not found:
-                raise MappingError(ctx.env._("Billy's currency %s is unknown in Odoo.", value))
+                raise MappingError(Message(ctx.env, "unknown_currency", value))
             return {name: found.id if found else False}
 
         return currency
@@ -268,11 +274,12 @@ def _to_odoo(spec, field):
                 if normalize(value) in (normalize(str(key)), normalize(label)):
                     return {name: key}
             raise MappingError(
-                ctx.env._(
-                    "Billy's %(billy)s %(value)s is not a value of %(field)s in Odoo.",
-                    billy=spec.label,
+                Message(
+                    ctx.env,
+                    "unknown_value",
+                    billy=Message.label(ctx.env, spec.label),
                     value=value,
-                    field=field.string,
+                    field=field._description_string(ctx.env),
                 )
             )
 

@@ -1,6 +1,9 @@
-"""The addon's errors and the user messages they carry (plain Python, no Odoo import)."""
+"""The addon's errors and the user messages they carry: Messages (messages.py), stored as a
+code and parameters and shown in the reader's language."""
 
 from billy_api import BillyError
+
+from .messages import Message
 
 
 class RecordFailure(Exception):
@@ -25,38 +28,27 @@ def is_integrity_error(error):
 
 
 def error_message(env, error):
-    """What the log line and the record's Billy error say about `error`."""
+    """What the log line and the record's Billy error say about `error`: a Message when the
+    addon said it, Billy's own words (or Odoo's) as they were said otherwise."""
     if isinstance(error, BillyError):
-        return error.user_message
+        return Message.text(env, error.user_message)
     if isinstance(error, RecordFailure):
         return error.message
     if is_integrity_error(error):
-        return env._("Another sync handled this record at the same time; it is retried next run.")
-    return str(error.args[0]) if error.args else str(error) or type(error).__name__
+        return Message(env, "concurrent")
+    text = error.args[0] if error.args else str(error) or type(error).__name__
+    return text if isinstance(text, Message) else str(text)
 
 
 def sync_busy(env, company_name):
-    return SyncBusyError(
-        env._(
-            "A Billy sync of %s is already running; try again when it has finished.",
-            company_name,
-        )
-    )
+    return SyncBusyError(Message(env, "busy", company_name))
 
 
 def no_country(env, record_name, field_label=None):
     if field_label:
-        return MappingError(
-            env._(
-                "Billy needs a country for every contact: set %(field)s of %(record)s.",
-                field=field_label,
-                record=record_name,
-            )
-        )
-    return MappingError(
-        env._("Billy needs a country for every contact: set the country of %s.", record_name)
-    )
+        return MappingError(Message(env, "no_country_field", field=field_label, record=record_name))
+    return MappingError(Message(env, "no_country", record_name))
 
 
 def unknown_country(env, code):
-    return MappingError(env._("Billy's country %s is unknown in Odoo.", code))
+    return MappingError(Message(env, "unknown_country", code))

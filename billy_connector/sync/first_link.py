@@ -11,17 +11,13 @@ from .engine_port import EnginePort
 from .errors import MappingError
 from .mapping import mapping_for, odoo_values
 from .matching import CREATE, HELD, REVIEW, SURE, decide, describe
+from .messages import Message
 from .vocabulary import kind_of
 
 
 def sure_because(env, key):
     """Why a first link was sure, as its log line says."""
-    return {
-        "registration": env._("sure: same CVR/VAT number"),
-        "number": env._("sure: same product number"),
-        "email": env._("sure: same e-mail, used by no other record"),
-        "name": env._("same name (the company accepts name matches)"),
-    }[key]
+    return Message(env, f"match_{key}")
 
 
 class FirstLinks(EnginePort):
@@ -199,8 +195,9 @@ class FirstLinks(EnginePort):
         self.run.reviews |= review
         self.count("to_review")
         reason = dict(review._fields["reason"]._description_selection(self.env))[review.reason]
-        message = self.env._(
-            "%(reason)s; candidates: %(candidates)s",
+        message = Message(
+            self.env,
+            "review",
             reason=reason,
             candidates=", ".join(review.candidate_ids.mapped("record_name")),
         )

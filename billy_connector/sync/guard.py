@@ -17,6 +17,7 @@ from billy_api.dispatch import Dispatcher
 
 from .connection import is_connection_error
 from .errors import MappingError, RecordFailure, error_message, is_integrity_error
+from .messages import Message
 from .vocabulary import TO_ODOO
 
 _logger = logging.getLogger(__name__)
@@ -84,9 +85,7 @@ class Guard:
         key = RECORD_LOCK_KEYS[record._name]
         self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (key, record.id))
         if not self.env.cr.fetchone()[0]:
-            raise RecordFailure(
-                self.env._("%s is being synced by someone else right now.", record.display_name)
-            )
+            raise RecordFailure(Message(self.env, "locked", record.display_name))
 
     def answered(self, record, kind, link, on_answer, outcome):
         """Billy's answer `outcome` (result, error) to a request of `record`: `on_answer`."""

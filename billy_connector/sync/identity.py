@@ -6,6 +6,8 @@ edits contacts in Billy must not be able to take over an Odoo account, so those 
 never pulled onto such a partner; everything else is.
 """
 
+from .messages import Message
+
 IDENTITY_FIELDS = ("email", "name")
 
 
@@ -18,9 +20,7 @@ def withhold_user_identity(record, vals):
     if record._name != "res.partner" or not withheld or not _belongs_to_a_user(record):
         return vals, ""
     kept = {name: value for name, value in vals.items() if name not in IDENTITY_FIELDS}
-    note = record.env._(
-        "Not taken from Billy: %s (the contact belongs to an Odoo user).", ", ".join(withheld)
-    )
+    note = Message(record.env, "withheld", ", ".join(withheld))
     return kept, note
 
 

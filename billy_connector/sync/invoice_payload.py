@@ -8,6 +8,7 @@ from billy_api import INVOICE_TYPE_CREDIT_NOTE, INVOICE_TYPE_INVOICE
 
 from .errors import MappingError
 from .invoice_amounts import OdooLine, cents, plan
+from .messages import Message
 from .vocabulary import CONTACT_PERSON, PRODUCT
 
 MOVE_TYPES = {"out_invoice": INVOICE_TYPE_INVOICE, "out_refund": INVOICE_TYPE_CREDIT_NOTE}
@@ -66,9 +67,7 @@ class InvoicePayload:
         )
         if not skipped:
             return False
-        return self.env._(
-            "Billy has no section or note lines; left out: %s", " / ".join(skipped.mapped("name"))
-        )
+        return Message(self.env, "skipped_lines", " / ".join(skipped.mapped("name")))
 
     # --- contact --------------------------------------------------------------------------
 
@@ -113,20 +112,14 @@ class InvoicePayload:
         lines, modes, amounts = [], set(), []
         product_lines = move.invoice_line_ids.filtered(lambda line: line.display_type == "product")
         if not product_lines:
-            raise MappingError(self.env._("%s has no invoice line Billy can take.", move.name))
+            raise MappingError(Message(self.env, "no_invoice_line", move.name))
         for priority, line in enumerate(product_lines, start=1):
             taxes = self.run.ctx.sale_taxes(line.tax_ids)
             modes.update("incl" if tax.price_include else "excl" for tax in taxes)
             lines.append(self._line(line, priority))
             amounts.append(self._amounts(line, taxes))
         if len(modes) > 1:
-            raise MappingError(
-                self.env._(
-                    "%s mixes prices with and without VAT included; Billy takes one tax "
-                    "mode per invoice.",
-                    move.name,
-                )
-            )
+            raise MappingError(Message(self.env, "mixed_tax_modes", move.name))
         preferred = modes.pop() if modes else "excl"
         mode, billy, _matches = plan(amounts, move.amount_untaxed, move.amount_tax, preferred)
         for line, values in zip(lines, billy, strict=True):

@@ -4,6 +4,7 @@ from billy_api import CREDIT_NOTE_TYPES
 
 from .errors import MappingError, RecordFailure
 from .invoice_money import INVOICE_INCLUDE
+from .messages import Message
 from .sanitize import clean_values
 from .vocabulary import INVOICE, TO_ODOO
 
@@ -32,12 +33,7 @@ class InvoicePull:
             .search([("name", "=", invoice.get("currencyId"))], limit=1)
         )
         if not currency.active:
-            raise MappingError(
-                self.env._(
-                    "Activate the currency %s in Odoo to receive this Billy invoice.",
-                    invoice.get("currencyId"),
-                )
-            )
+            raise MappingError(Message(self.env, "inactive_currency", invoice.get("currencyId")))
         vals = {
             "move_type": move_type,
             "company_id": self.company.id,
@@ -79,12 +75,7 @@ class InvoicePull:
                 return person
         contact = links.record_of("res.partner", invoice.get("contactId"))
         if not contact:
-            raise RecordFailure(
-                self.env._(
-                    "The Billy contact %s of this invoice is not in Odoo yet.",
-                    invoice.get("contactId"),
-                )
-            )
+            raise RecordFailure(Message(self.env, "contact_not_in_odoo", invoice.get("contactId")))
         return contact
 
     def _odoo_line(self, line, invoice):
@@ -120,10 +111,11 @@ class InvoicePull:
         preferred = taxes.filtered(lambda tax: bool(tax.price_include) == included)
         if not preferred:
             raise MappingError(
-                self.env._(
-                    "Odoo has no %(rate)s %% sales tax with prices %(mode)s VAT.",
+                Message(
+                    self.env,
+                    "no_sales_tax",
                     rate=rate,
-                    mode=self.env._("including") if included else self.env._("excluding"),
+                    mode=Message(self.env, "including" if included else "excluding"),
                 )
             )
         return preferred[:1]

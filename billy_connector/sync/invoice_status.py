@@ -5,6 +5,7 @@ from odoo import fields
 
 from . import invoice_money
 from .fingerprint import fingerprint, money
+from .messages import Message
 from .vocabulary import FAILED, INVOICE, SYNCED, TO_ODOO
 
 # downloadUrl is not among them: Billy hands out another one on every read (fact F3 of
@@ -97,9 +98,9 @@ class InvoiceStatus:
         billy = (invoice.get("amount"), invoice.get("tax"), invoice.get("grossAmount"))
         if all(money(o) == money(b) for o, b in zip(odoo, billy, strict=True)):
             return None
-        return self.env._(
-            "Totals differ. Odoo: untaxed %(o1)s, VAT %(o2)s, total %(o3)s. Billy: amount "
-            "%(b1)s, tax %(b2)s, gross %(b3)s.",
+        return Message(
+            self.env,
+            "totals_differ",
             o1=money(odoo[0]),
             o2=money(odoo[1]),
             o3=money(odoo[2]),
@@ -138,9 +139,7 @@ class InvoiceStatus:
             return None
         if move.payment_state == "reversed":
             return None
-        return self.env._(
-            "%s was voided in Billy; cancel it or issue a credit note in Odoo as well.", move.name
-        )
+        return Message(self.env, "voided", move.name)
 
     def _register_payment(self, move, invoice, asked=False):
         missing = self.missing_payment(move, invoice, asked)
@@ -160,7 +159,7 @@ class InvoiceStatus:
             .create(values)
         )
         wizard.action_create_payments()
-        message = self.env._("Payment of %s registered from Billy.", missing)
+        message = Message(self.env, "payment_registered", missing)
         self.run.journal.line(INVOICE, move, invoice["id"], TO_ODOO, "updated", message)
         self.run.journal.note(move, message)
         return missing

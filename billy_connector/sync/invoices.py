@@ -17,6 +17,7 @@ from .invoice_pull import InvoicePull
 from .invoice_status import InvoiceStatus, status_of
 from .invoice_twins import Twins
 from .links import batches
+from .messages import Message
 from .vocabulary import BILLY_TO_ODOO, INVOICE, ODOO_TO_BILLY, SYNCED, TO_BILLY
 from .walk import page_pairs
 
@@ -144,13 +145,9 @@ class InvoiceSync:
             self._linked(move, link, invoice)
             run.journal.outcome(move, self.env._("Billy status refreshed"))
         elif move.state != "posted":
-            raise RecordFailure(
-                self.env._("Only posted invoices are sent to Billy; post it first.")
-            )
+            raise RecordFailure(Message(self.env, "not_posted"))
         elif run.direction == BILLY_TO_ODOO:
-            raise RecordFailure(
-                self.env._("The sync direction is Billy → Odoo: invoices are not sent to Billy.")
-            )
+            raise RecordFailure(Message(self.env, "pull_only"))
         else:
             self.push(move, self._find_by_external_id(move), self._twin_in_billy)
 
@@ -210,9 +207,9 @@ class InvoiceSync:
             return
         if known and known.get("state") != "draft":
             raise RecordFailure(
-                self.env._(
-                    "%(name)s changed in Odoo after Billy approved it (no. %(number)s); Billy "
-                    "keeps approved invoices as they are: issue a credit note.",
+                Message(
+                    self.env,
+                    "approved_changed",
                     name=move.name,
                     number=known.get("invoiceNo"),
                 )

@@ -1,6 +1,8 @@
 """What a run did: counts, log lines, chatter notes and per-record outcomes.
 
 Lines and notes are buffered and written in batches (`flush`), at checkpoints and at the end.
+A line's message is a Message (messages.py: stored as a code, read in the reader's language)
+or a plain text (stored as it is: Billy's words, a list of field names).
 """
 
 

@@ -22,7 +22,7 @@ PREVIEW_PREFIX = "preview-"
 # the plural name under which Billy answers the records embedded in a write
 EMBEDDED = {"contactPersons": "contactPersons", "prices": "productPrices", "lines": "invoiceLines"}
 LINE_FIELDS = ("record_kind", "res_model", "res_id", "record_name", "billy_id", "direction")
-LINE_FIELDS += ("action", "message")
+LINE_FIELDS += ("action", "message_code", "message_params")
 
 
 class RecordingClient:
@@ -113,7 +113,8 @@ class RecordingClient:
 def preview_sync(company):
     """Dry-run a bulk sync of `company`; nothing changes in Odoo or in Billy.
 
-    Returns a dict: `state` and `message` of the run, `counts` (the sync log's counters),
+    Returns a dict: `state` and `message` of the run (and its `message_code` and
+    `message_params`, to show it in the reader's language), `counts` (the sync log's counters),
     `lines` (one dict a record, the fields of billy.sync.log.line) and `writes` (the Billy
     requests that would have been sent: method, resource, id).
     """
@@ -132,6 +133,8 @@ def preview_sync(company):
         result = {
             "state": log.state,
             "message": log.message or False,
+            "message_code": log.message_code or False,
+            "message_params": log.message_params or False,
             "counts": dict(run.counts),
             "lines": lines,
             "writes": list(run.ctx.client.writes if run.ctx else []),

@@ -2,6 +2,7 @@
 
 from .identity import withhold_user_identity
 from .mapping import billy_values, mapping_for, odoo_values, odoo_write_values
+from .messages import Message
 from .vocabulary import ODOO_TO_BILLY, TO_ODOO
 
 
@@ -23,7 +24,7 @@ class Pull:
         run.links.store(link, handler, flat, odoo_vals, billy_values(lines, flat))
         run.journal.count("updated_odoo")
         changed = ", ".join(sorted(pulled))
-        message = f"{changed}. {withheld}" if withheld else changed
+        message = Message(self.env, "joined", changed, withheld) if withheld else changed
         run.journal.line(kind, record, flat["id"], TO_ODOO, "updated", message)
         run.journal.note(
             record,
@@ -50,12 +51,12 @@ class Pull:
         run = self.run
 
         def work():
-            message = self.env._("Deleted in Billy; unlinked and archived in Odoo.")
+            message = Message(self.env, "deleted_in_billy_archived")
             if record and record.active and run.direction != ODOO_TO_BILLY:
                 record.with_context(billy_sync=True).write({"active": False})
                 run.journal.count("archived")
             elif record:
-                message = self.env._("Deleted in Billy; unlinked.")
+                message = Message(self.env, "deleted_in_billy")
             run.journal.line(link.record_kind, record, link.billy_id, TO_ODOO, "unlinked", message)
             if record:
                 run.journal.note(record, message)

@@ -3,6 +3,7 @@
 A bulk run batches the creates and updates that bulk.py takes; the rest go one a request."""
 
 from .mapping import billy_values
+from .messages import Message
 from .vocabulary import BILLY_TO_ODOO, TO_BILLY
 
 
@@ -67,6 +68,6 @@ class Push:
             link.billy_id,
             TO_BILLY,
             "unlinked",
-            self.env._("Deleted in Odoo; archived in Billy and unlinked."),
+            Message(self.env, "archived_in_billy"),
         )
         link.unlink()

@@ -7,6 +7,7 @@ from .decide import ODOO, decide
 from .errors import MappingError
 from .fingerprint import differing_fields, fingerprint, normalize_values
 from .mapping import billy_values, mapping_for, odoo_values
+from .messages import Message
 from .vocabulary import SYNCED
 
 
@@ -79,6 +80,6 @@ class Pairs:
             indent=1,
             ensure_ascii=False,
         )
-        side = self.env._("Odoo") if winner == ODOO else self.env._("Billy")
-        message = self.env._("Changed on both sides; %s data wins.", side)
+        side = Message(self.env, "side_odoo" if winner == ODOO else "side_billy")
+        message = Message(self.env, "conflict", side)
         self.run.journal.line(kind, record, flat["id"], False, "conflict", message, details)

@@ -9,6 +9,7 @@ from .errors import RecordFailure
 from .first_link import FirstLinks
 from .kinds import ContactKind, ContactPersonKind
 from .mapping import mapping_for, odoo_values
+from .messages import Message
 from .product_kind import ProductKind
 from .vocabulary import CONTACT_PERSON, ORGANIZATION, PRODUCT, kind_of
 
@@ -35,10 +36,11 @@ class RecordSync:
             link = links.of(record, kind)
         if not link.billy_id:
             raise RecordFailure(
-                self.env._(
-                    "%(name)s could not be synced with Billy first: %(error)s",
+                Message(
+                    self.env,
+                    "not_synced_first",
                     name=record.display_name,
-                    error=link.error or self.env._("unknown reason"),
+                    error=link.error or Message(self.env, "unknown_reason"),
                 )
             )
         return link.billy_id
@@ -74,11 +76,7 @@ class RecordSync:
         if not link.billy_id:
             self.sync_one(parent)
         if not link.billy_id:
-            raise RecordFailure(
-                self.env._(
-                    "The company %s could not be synced with Billy first.", parent.display_name
-                )
-            )
+            raise RecordFailure(Message(self.env, "parent_not_synced", parent.display_name))
         return link
 
     def _billy_persons_of(self, parent_link):

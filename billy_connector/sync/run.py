@@ -20,7 +20,7 @@ from billy_api import BillyError
 from billy_api.dispatch import Dispatcher
 
 from .bulk import Bulk
-from .connection import WatchedClient, connection_text, is_connection_error, reason_of
+from .connection import WatchedClient, connection_message, is_connection_error
 from .context import SyncContext
 from .errors import SyncBusyError, error_message, sync_busy
 from .guard import RECORD_LOCK_KEYS, Guard
@@ -274,9 +274,10 @@ class SyncRun:
         if isinstance(error, BillyError):
             self.connection_error = error
         if is_connection_error(error):  # once, what is wrong and where to fix it
-            self.log.message = connection_text(self.env, *reason_of(error))
+            message = connection_message(self.env, error)
         else:
-            self.log.message = error_message(self.env, error)
+            message = error_message(self.env, error)
+        self.log._billy_set_message(message)  # a code, not a text
         self.log.state = FAILED
 
     def record_connection(self):

@@ -18,6 +18,12 @@ RECORD_KINDS = [
     (INVOICE, "Invoice"),
 ]
 
+
+def kind_labels(env):
+    """Record kind → its label in the language of `env`."""
+    return dict(env["billy.link"]._fields["record_kind"]._description_selection(env))
+
+
 # link states (billy.link.state)
 SYNCED, CHANGED, FAILED = "synced", "changed", "failed"
 LINK_STATES = [
@@ -67,6 +73,11 @@ def kind_of(record):
 
 def summary_text(record, nothing):
     """'Created in Billy: 3, Failed: 1' from a log's or preview's counters (`nothing`: none)."""
-    parts = [f"{record._fields[name].string}: {record[name]}" for name in COUNTERS if record[name]]
+    env = record.env  # the reader's language: the labels of the counters, the message
+    parts = [
+        f"{record._fields[name]._description_string(env)}: {record[name]}"
+        for name in COUNTERS
+        if record[name]
+    ]
     text = ", ".join(parts) or nothing
     return f"{record.message}\n{text}" if record.message else text

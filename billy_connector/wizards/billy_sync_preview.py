@@ -10,10 +10,10 @@ class BillySyncPreview(models.TransientModel):
     _name = "billy.sync.preview"
     _description = "Billy sync preview"
     _check_company_auto = True
+    _inherit = ["billy.message.mixin"]
 
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     state = fields.Selection(RUN_STATES, readonly=True)
-    message = fields.Text(readonly=True)
     line_ids = fields.One2many("billy.sync.preview.line", "preview_id", readonly=True)
     created_billy = fields.Integer("To create in Billy", readonly=True)
     updated_billy = fields.Integer("To update in Billy", readonly=True)
@@ -35,14 +35,15 @@ class BillySyncPreview(models.TransientModel):
     def create(self, vals_list):
         ids = {vals.get("company_id") for vals in vals_list}
         self.env["res.company"].browse(ids - {None, False})._billy_check_manager()
-        return super().create(vals_list)
+        return super().create(self._billy_message_values(vals_list))
 
     def write(self, vals):
         if vals.get("company_id"):
             self.env["res.company"].browse(vals["company_id"])._billy_check_manager()
-        return super().write(vals)
+        return super().write(self._billy_message_values([vals])[0])
 
-    @api.depends(*COUNTERS, "message")
+    @api.depends(*COUNTERS, "message_code", "message_params")
+    @api.depends_context("lang")
     def _compute_summary(self):
         for preview in self:
             preview.summary = summary_text(preview, self.env._("Nothing to do."))
@@ -57,7 +58,8 @@ class BillySyncPreview(models.TransientModel):
             {
                 "company_id": company.id,
                 "state": result["state"],
-                "message": result["message"],
+                "message_code": result["message_code"],
+                "message_params": result["message_params"],
                 "billy_write_count": len(result["writes"]),
                 "line_ids": [fields.Command.create(line) for line in result["lines"]],
                 **counts,

@@ -9,6 +9,7 @@ class BillySyncPreviewLine(models.TransientModel):
     _name = "billy.sync.preview.line"
     _description = "Billy sync preview line"
     _order = "id"
+    _inherit = ["billy.message.mixin"]
 
     preview_id = fields.Many2one("billy.sync.preview", required=True, ondelete="cascade")
     record_kind = fields.Selection(RECORD_KINDS)
@@ -30,4 +31,3 @@ class BillySyncPreviewLine(models.TransientModel):
         ],
         string="Would",
     )
-    message = fields.Text()

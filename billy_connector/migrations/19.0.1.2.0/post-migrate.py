@@ -1,11 +1,24 @@
-"""res.company's connection status: the English sentence of billy_connection_message becomes a
-code and its parameters (billy_connection_code, billy_connection_params), rendered in the
-reader's language; billy_connection_message is computed now, its column goes."""
+"""19.0.1.2.0: stored messages become a code and parameters, shown in the reader's language.
+
+- res.company's connection status: the English sentence of billy_connection_message becomes a
+  code and its parameters (billy_connection_code, billy_connection_params);
+  billy_connection_message is computed now, its column goes.
+- A sync log's and its lines' messages: a message stored before as text (the `message`
+  column, left in place) becomes a text message, shown as it was written.
+"""
+
+from odoo.addons.billy_connector.sync.messages import adopt_legacy_messages
 
 
 def migrate(cr, version):
     if not version:
         return
+    _adopt_connection_status(cr)
+    for table in ("billy_sync_log", "billy_sync_log_line"):
+        adopt_legacy_messages(cr, table)
+
+
+def _adopt_connection_status(cr):
     cr.execute(
         """
         SELECT 1 FROM information_schema.columns
