@@ -21,6 +21,10 @@ LABEL = "label"  # a translatable label of this module (an _lt() text), in its l
 
 TEXTS = {
     # a run
+    "queued": _lt(
+        "Queued: this sync runs as jobs on the channel %s; this log fills in as they run."
+    ),
+    "job_failed": _lt("A job of this sync failed after its retries: %s"),
     "busy": _lt("A Billy sync of %s is already running; try again when it has finished."),
     # one record
     "concurrent": _lt("Another sync handled this record at the same time; it is retried next run."),

@@ -1,6 +1,7 @@
 from odoo import fields, models
 
 from odoo.addons.billy_connector.sync.errors import SyncBusyError
+from odoo.addons.billy_connector.sync.messages import Message
 from odoo.addons.billy_connector.sync.run import SyncRun
 from odoo.addons.queue_job.exception import RetryableJobError
 
@@ -45,15 +46,8 @@ class BillySyncLog(models.Model):
         """A job of this sync failed for good (queue.job.function on_fail_method): the log
         fails, and the jobs waiting for it are cancelled, so that Sync now queues anew."""
         log = self.sudo()
-        log.write(
-            {
-                "state": "failed",
-                "end": fields.Datetime.now(),
-                "message": self.env._(
-                    "A job of this sync failed after its retries: %s", exc_message or ""
-                ),
-            }
-        )
+        log.write({"state": "failed", "end": fields.Datetime.now()})
+        log._billy_set_message(Message(self.env, "job_failed", exc_message or ""))
         for company in log.company_id:
             waiting = (
                 self.env["queue.job"].sudo().search(jobs_domain(company, ["wait_dependencies"]))

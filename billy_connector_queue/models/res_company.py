@@ -1,5 +1,6 @@
 from odoo import models
 
+from odoo.addons.billy_connector.sync.messages import Message
 from odoo.addons.billy_connector.sync.run import PARTS, SyncRun
 from odoo.addons.queue_job.delay import chain
 
@@ -30,10 +31,7 @@ class ResCompany(models.Model):
             return queued
         company = self.sudo()
         log = SyncRun(company, trigger=trigger).open_log()
-        log.message = self.env._(
-            "Queued: this sync runs as jobs on the channel %s; this log fills in as they run.",
-            CHANNEL,
-        )
+        log._billy_set_message(Message(self.env, "queued", CHANNEL))
         steps = [
             log.delayable(
                 identity_key=identity_key(company, part),
