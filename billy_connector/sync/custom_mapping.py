@@ -38,7 +38,7 @@ def _contact_fields():
     return {
         "name": BillyField(STRING, "Name", required=True),
         "street": BillyField(STRING, "Street"),
-        "zipcodeText": BillyField(STRING, "Zip code"),
+        "zipcodeText": BillyField(STRING, "Postal code"),
         "cityText": BillyField(STRING, "City"),
         "stateText": BillyField(STRING, "State"),
         "countryId": BillyField(COUNTRY, "Country", required=True),
@@ -105,6 +105,12 @@ def billy_field_selection():
         for name, spec in fields.items():
             seen.setdefault(name, f"{name} ({spec.label})")
     return sorted(seen.items(), key=lambda item: item[0].lower())
+
+
+def billy_label(kind, billy_field):
+    """Billy's label of a field (Postal code for zipcodeText), its name when it has none."""
+    spec = BILLY_FIELDS.get(kind, {}).get(billy_field)
+    return spec.label if spec else billy_field
 
 
 def standard_line(kind, billy_field):
