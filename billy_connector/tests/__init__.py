@@ -18,3 +18,4 @@ from . import test_attacks
 from . import test_bulk
 from . import test_match_review
 from . import test_partner_merge
+from . import test_screens
