@@ -6,13 +6,15 @@ import { formView } from "@web/views/form/form_view";
 /** The Billy dashboard: one screen per user and company, so no pager ("1 / 1"). */
 export class BillyDashboardFormController extends FormController {
     setup() {
-        super.setup();
-        const pagerProps = this.env.config.pagerProps;
+        // registered before the form's pager hook, this runs after it at each render (a
+        // later onWillRender wraps an earlier one and runs first)
         onWillRender(() => {
-            if (pagerProps) {
+            const pagerProps = this.env.config.pagerProps;
+            if (pagerProps && pagerProps.total) {
                 pagerProps.total = 0;
             }
         });
+        super.setup();
     }
 }
 
