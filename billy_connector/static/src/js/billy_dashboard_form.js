@@ -7,10 +7,11 @@ import { formView } from "@web/views/form/form_view";
 export class BillyDashboardFormController extends FormController {
     setup() {
         // registered before the form's pager hook, this runs after it at each render (a
-        // later onWillRender wraps an earlier one and runs first)
+        // later onWillRender wraps an earlier one and runs first); it writes without reading,
+        // so the controller does not observe the pager and renders only when it must
         onWillRender(() => {
             const pagerProps = this.env.config.pagerProps;
-            if (pagerProps && pagerProps.total) {
+            if (pagerProps) {
                 pagerProps.total = 0;
             }
         });
