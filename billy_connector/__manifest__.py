@@ -29,6 +29,7 @@
         "views/billy_menus.xml",
     ],
     "assets": {
+        "web.assets_backend": ["billy_connector/static/src/js/*.js"],
         "web.assets_tests": ["billy_connector/static/tests/tours/*.js"],
     },
 }

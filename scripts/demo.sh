@@ -133,7 +133,7 @@ done
 
 cat <<MSG
 
-  Odoo:   http://127.0.0.1:$PORT/odoo/action-billy_connector.billy_dashboard_action
+  Odoo:   http://127.0.0.1:$PORT/odoo/billy
           login admin, password admin (database $DB)
   Billy:  $SANDBOX_URL  (the sandbox; API key $TOKEN)
 

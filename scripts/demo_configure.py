@@ -24,9 +24,14 @@ if fresh:
         }
     )
     env.ref("base.user_admin").tz = "Europe/Copenhagen"
-    group = env["account.tax.group"].search([("company_id", "=", company.id)], limit=1)
     taxes = {}
-    for rate, name in ((25.0, "Salgsmoms 25%"), (0.0, "Momsfri 0%")):
+    for rate, name, group_name in (
+        (25.0, "Salgsmoms 25%", "Moms 25%"),
+        (0.0, "Momsfri 0%", "Momsfri"),
+    ):
+        # each tax its own group: an invoice's tax line is labelled by the group's name (the
+        # chart's first group reads "Tax 15%")
+        group = env["account.tax.group"].create({"name": group_name, "company_id": company.id})
         taxes[rate] = env["account.tax"].create(
             {
                 "name": name,

@@ -1,5 +1,3 @@
-from markupsafe import Markup, escape
-
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
@@ -16,11 +14,10 @@ from ..sync.custom_mapping import (
     written_fields,
 )
 from ..sync.links import link_domain
-from ..sync.mapping import STANDARD_MAPPING, mapping_for
+from ..sync.mapping import mapping_for
 from ..sync.vocabulary import BOTH, CHANGED, RECORD_KINDS, SYNCED, TO_BILLY, kind_labels
 
 DIRECTIONS = [("both", "Both ways"), ("to_billy", "Odoo → Billy"), ("to_odoo", "Billy → Odoo")]
-ARROWS = {"both": "⇄", "to_billy": "→", "to_odoo": "←"}
 
 
 class BillyFieldMapping(models.Model):
@@ -363,37 +360,3 @@ class BillyFieldMapping(models.Model):
         for line in lines:
             names |= written_fields(kind, line.billy_field, line.odoo_field_id.name)
         return frozenset(names)
-
-    # --- display ------------------------------------------------------------------------------
-
-    @api.model
-    def _billy_mapping_html(self, company, mode):
-        """The mapping in force for each kind, as read-only tables (Settings → Billy)."""
-        kinds = dict(self._fields["record_kind"]._description_selection(self.env))
-        html = Markup()
-        for kind in mappable_kinds():
-            model = self.env[KIND_MODELS[kind]]
-            lines = self._billy_lines(company, kind) if mode == "custom" else []
-            lines = lines or STANDARD_MAPPING[kind]()
-            rows = Markup().join(
-                Markup(
-                    "<tr><td><code>%s</code></td><td class='text-center'>%s</td><td>%s "
-                    "<span class='text-muted'>(%s)</span></td></tr>"
-                )
-                % (
-                    line.billy_field,
-                    ARROWS[line.direction],
-                    ", ".join(
-                        model._fields[name]._description_string(self.env)
-                        for name in line.odoo_fields
-                        if name in model._fields
-                    ),
-                    line.odoo_fields[0],
-                )
-                for line in lines
-            )
-            html += Markup(
-                "<h5 class='mt-3'>%s</h5><table class='table table-sm o_billy_mapping'>"
-                "<thead><tr><th>%s</th><th/><th>%s</th></tr></thead><tbody>%s</tbody></table>"
-            ) % (escape(kinds.get(kind, kind)), self.env._("Billy"), self.env._("Odoo"), rows)
-        return html

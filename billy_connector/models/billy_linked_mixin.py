@@ -43,6 +43,9 @@ class BillyLinkedMixin(models.AbstractModel):
     billy_sync_error = fields.Text(
         string="Billy error", compute="_compute_billy_link", compute_sudo=True
     )
+    billy_last_sync = fields.Datetime(
+        string="Last Billy sync", compute="_compute_billy_link", compute_sudo=True
+    )
 
     def _billy_links(self):
         domain = link_domain(self.env.company, self._name, res_id=self.ids)
@@ -59,6 +62,7 @@ class BillyLinkedMixin(models.AbstractModel):
         self.billy_id = link.billy_id if link else False
         self.billy_sync_state = link.state if link else "new"
         self.billy_sync_error = link.error_display if link else False  # the reader's language
+        self.billy_last_sync = link.last_sync if link else False
 
     def _linked_ids(self, **conditions):
         domain = link_domain(self.env.company, self._name, **conditions)
@@ -132,3 +136,20 @@ class BillyLinkedMixin(models.AbstractModel):
         run = SyncRun(company, trigger="record")
         log = run.run_records(self)
         return self.env["billy.sync.result"]._open_for(run.outcomes, log, run.reviews)
+
+    def action_billy_open_link(self):
+        """The record's Billy link (its Billy id, state, reason, last sync): Billy's API gives
+        no address of a record in Billy's web app to open instead."""
+        self.ensure_one()
+        self.check_access("read")
+        self.env.company._billy_check_manager()
+        link = self._billy_links()
+        if not link:
+            raise UserError(self.env._("%s is not linked to Billy yet.", self.display_name))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Billy link"),
+            "res_model": "billy.link",
+            "res_id": link[:1].id,
+            "view_mode": "form",
+        }

@@ -28,11 +28,26 @@ class BillyTaxMap(models.Model):
         check_company=True,
         domain="[('company_id', '=', company_id)]",
     )
-    tax_rate = fields.Float(related="tax_id.amount")
+    tax_rate = fields.Float(related="tax_id.amount", string="Rate (%)", digits=(16, 2))
+    advice = fields.Char(string="What to do", compute="_compute_advice")
 
     _unique_tax = models.Constraint(
         "UNIQUE (company_id, tax_id)", "A sales tax is mapped once per company."
     )
+
+    @api.depends("ruleset_id", "tax_id.amount")
+    def _compute_advice(self):
+        for tax_map in self:
+            tax_map.advice = (
+                False
+                if tax_map.ruleset_id
+                else self.env._(
+                    "Choose the Billy ruleset for %(rate)s %%, or create a sales tax ruleset "
+                    "with this rate in Billy and test the connection again. Until then, a "
+                    "product or invoice with this tax fails to sync.",
+                    rate=f"{tax_map.tax_rate:g}",
+                )
+            )
 
     @api.model
     def _refresh_for(self, company, rulesets):

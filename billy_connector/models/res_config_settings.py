@@ -1,4 +1,49 @@
+from markupsafe import Markup, escape
+
 from odoo import api, fields, models
+
+from ..sync.custom_mapping import KIND_MODELS, billy_label, mappable_kinds
+from ..sync.mapping import STANDARD_MAPPING
+
+ARROWS = {"both": "⇄", "to_billy": "→", "to_odoo": "←"}
+
+
+def mapping_html(env, company, mode):
+    """The mapping in force, one table per kind in a collapsed section (Settings → Billy):
+    the Odoo field's label ⇄ Billy's label of its field."""
+    Mapping = env["billy.field.mapping"]
+    kinds = dict(Mapping._fields["record_kind"]._description_selection(env))
+    tables, count = Markup(), 0
+    for kind in mappable_kinds():
+        model = env[KIND_MODELS[kind]]
+        lines = Mapping._billy_lines(company, kind) if mode == "custom" else []
+        lines = lines or STANDARD_MAPPING[kind]()
+        count += len(lines)
+        rows = Markup().join(
+            Markup("<tr><td>%s</td><td class='text-center'>%s</td><td>%s</td></tr>")
+            % (
+                ", ".join(
+                    model._fields[name]._description_string(env)
+                    for name in line.odoo_fields
+                    if name in model._fields
+                ),
+                ARROWS[line.direction],
+                billy_label(kind, line.billy_field),
+            )
+            for line in lines
+        )
+        tables += Markup(
+            "<h5 class='mt-3'>%s</h5><table class='table table-sm o_billy_mapping'>"
+            "<thead><tr><th>%s</th><th/><th>%s</th></tr></thead><tbody>%s</tbody></table>"
+        ) % (escape(kinds.get(kind, kind)), env._("Odoo"), env._("Billy"), rows)
+    if mode == "custom":
+        title = env._("Show the custom mapping (%s fields)", count)
+    else:
+        title = env._("Show the standard mapping (%s fields)", count)
+    return Markup(
+        "<details class='o_billy_mapping_details'><summary class='btn btn-link px-0'>%s"
+        "</summary>%s</details>"
+    ) % (title, tables)
 
 
 class ResConfigSettings(models.TransientModel):
@@ -92,10 +137,9 @@ class ResConfigSettings(models.TransientModel):
 
     @api.depends("company_id", "billy_mapping_mode")
     def _compute_billy_mapping_html(self):
-        Mapping = self.env["billy.field.mapping"]
         for settings in self:
-            settings.billy_mapping_html = Mapping._billy_mapping_html(
-                settings.company_id, settings.billy_mapping_mode
+            settings.billy_mapping_html = mapping_html(
+                self.env, settings.company_id, settings.billy_mapping_mode
             )
 
     def action_billy_mapping_edit(self):

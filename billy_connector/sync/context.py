@@ -17,6 +17,7 @@ class SyncContext:
         self.currency_code = company.currency_id.name
         self._countries = None
         self._langs = None
+        self._default_locale = False  # not looked up yet
         self._rulesets = None  # Odoo tax id → billy.tax.ruleset
         self._organization = None
 
@@ -41,12 +42,28 @@ class SyncContext:
             raise unknown_country(self.env, code)
         return country or self.env["res.country"]
 
+    def default_locale(self):
+        """The company's language as a Billy locale (None outside Billy's locales).
+
+        A Billy contact without a language is written in the organization's language: the
+        company's language is sent as no language, and no language reads as it.
+        """
+        if self._default_locale is False:
+            lang = self.company.partner_id.lang
+            self._default_locale = lang if lang in BILLY_LOCALES else None
+        return self._default_locale
+
     def billy_locale(self, lang):
-        return lang if lang in BILLY_LOCALES else None
+        """Billy's localeId of an Odoo language: None for the company's own or an unknown one."""
+        if lang not in BILLY_LOCALES or lang == self.default_locale():
+            return None
+        return lang
 
     def odoo_lang(self, locale):
+        """The Odoo language of Billy's localeId (no locale: the company's language)."""
         if self._langs is None:
             self._langs = set(self.env["res.lang"].search([]).mapped("code"))
+        locale = locale or self.default_locale()
         return locale if locale in self._langs else None
 
     # --- Billy reference data -------------------------------------------------------------

@@ -39,7 +39,7 @@ def _contact_fields():
     return {
         "name": BillyField(STRING, _lt("Name"), required=True),
         "street": BillyField(STRING, _lt("Street")),
-        "zipcodeText": BillyField(STRING, _lt("Zip code")),
+        "zipcodeText": BillyField(STRING, _lt("Postal code")),
         "cityText": BillyField(STRING, _lt("City")),
         "stateText": BillyField(STRING, _lt("State")),
         "countryId": BillyField(COUNTRY, _lt("Country"), required=True),
@@ -109,6 +109,12 @@ def billy_field_selection(env):
         for name, spec in fields.items():
             seen.setdefault(name, f"{name} ({env._(spec.label)})")
     return sorted(seen.items(), key=lambda item: item[0].lower())
+
+
+def billy_label(kind, billy_field):
+    """Billy's label of a field (Postal code for zipcodeText), its name when it has none."""
+    spec = BILLY_FIELDS.get(kind, {}).get(billy_field)
+    return spec.label if spec else billy_field
 
 
 def standard_line(kind, billy_field):

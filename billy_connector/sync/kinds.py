@@ -174,6 +174,8 @@ class ContactKind(RecordKind):
             # a Danish contact may name its city by cityId only (fact F5 of
             # docs/billy_api_contract.md): its city is not known here, so it is not pulled
             flat.pop("cityText", None)
+        if flat.get("localeId") and flat["localeId"] == self.ctx.default_locale():
+            flat["localeId"] = None  # the organization's language, as Odoo sends it
         persons = contact.get("contactPersons") or []
         if contact.get("type") == "person":
             primary = next(

@@ -196,6 +196,23 @@ STANDARD_MAPPING = {
 }
 
 
+def field_labels(lines, fields, record):
+    """The Odoo labels of the Billy fields `fields` in the lines' mapping, for people to read.
+
+    A line names the Odoo field it reads first (street: Street); a field no line maps keeps
+    its Billy name.
+    """
+    by_billy = {line.billy_field: line for line in lines}
+    labels = []
+    for name in fields:
+        line = by_billy.get(name)
+        field = line and record._fields.get(line.odoo_fields[0])
+        label = field._description_string(record.env) if field else name
+        if label not in labels:
+            labels.append(label)
+    return ", ".join(labels)
+
+
 def mapping_for(company, kind):
     """The FieldMap lines in force for a company and record kind."""
     if company.billy_mapping_mode == "custom":

@@ -1,7 +1,7 @@
 """Billy → Odoo: write the fields that changed, create a record in Odoo, archive in Odoo."""
 
 from .identity import withhold_user_identity
-from .mapping import billy_values, mapping_for, odoo_values, odoo_write_values
+from .mapping import billy_values, field_labels, mapping_for, odoo_values, odoo_write_values
 from .messages import Message
 from .vocabulary import ODOO_TO_BILLY, TO_ODOO
 
@@ -28,7 +28,11 @@ class Pull:
         run.journal.line(kind, record, flat["id"], TO_ODOO, "updated", message)
         run.journal.note(
             record,
-            self.env._("Updated from Billy (%(id)s): %(fields)s.", id=flat["id"], fields=changed),
+            self.env._(
+                "Updated from Billy (%(id)s): %(fields)s.",
+                id=flat["id"],
+                fields=field_labels(lines, sorted(pulled), record),
+            ),
         )
         run.journal.outcome(record, self.env._("updated from Billy"))
 

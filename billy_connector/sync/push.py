@@ -2,7 +2,7 @@
 
 A bulk run batches the creates and updates that bulk.py takes; the rest go one a request."""
 
-from .mapping import billy_values
+from .mapping import billy_values, field_labels
 from .messages import Message
 from .vocabulary import BILLY_TO_ODOO, TO_BILLY
 
@@ -17,6 +17,7 @@ class Push:
         run = self.run
         billy_id = link.billy_id or flat["id"]
         changed = ", ".join(fields)
+        labels = field_labels(lines, fields, record)
 
         def on_answer(billy_record):
             new_flat = handler.flatten(billy_record)
@@ -25,7 +26,7 @@ class Push:
             run.journal.line(kind, record, billy_id, TO_BILLY, "updated", changed)
             run.journal.note(
                 record,
-                self.env._("Sent to Billy (%(id)s): %(fields)s.", id=billy_id, fields=changed),
+                self.env._("Sent to Billy (%(id)s): %(fields)s.", id=billy_id, fields=labels),
             )
             run.journal.outcome(record, self.env._("updated in Billy"))
 

@@ -291,7 +291,9 @@ class SyncRun:
         self.guard.dispatcher.drain()
         self.journal.flush()
         for model in RECORD_LOCK_KEYS:
-            self.env[model].invalidate_model(["billy_id", "billy_sync_state", "billy_sync_error"])
+            self.env[model].invalidate_model(
+                ["billy_id", "billy_sync_state", "billy_sync_error", "billy_last_sync"]
+            )
         values = {"end": fields.Datetime.now()}
         if self.log.state != FAILED:
             values["state"] = "partial" if self.counts.get("failed") else "done"
@@ -299,7 +301,20 @@ class SyncRun:
         self.record_connection()
         if self.trigger == "cron" and self.log.state in (FAILED, "partial"):
             self._notify_managers()
+        if self._nothing_happened():
+            self.log.unlink()  # a button press that changed nothing leaves no log
+            self.log = self.log.browse()
         return self.log
+
+    def _nothing_happened(self):
+        """A per-record run that found everything up to date: no line, no count but that."""
+        return (
+            self.journal.keeps_outcomes
+            and self.log.state == "done"
+            and not self.log.message
+            and not self.log.line_ids
+            and not any(count for key, count in self.counts.items() if key != "unchanged")
+        )
 
     def _notify_managers(self):
         group = self.env.ref("billy_connector.group_billy_manager")

@@ -22,3 +22,4 @@ from . import test_invoice_screen
 from . import test_changed_mark
 from . import test_connection_status
 from . import test_messages
+from . import test_screens

@@ -65,12 +65,12 @@ class TestCustomMapping(BillyCase):
         self.assertEqual(street.converter, "standard")
         self.assertTrue(self.line("organization", "countryId").billy_required)
         settings = self.env["res.config.settings"].create({})
-        self.assertIn("zipcodeText", settings.billy_mapping_html)
+        self.assertIn("Postal code", settings.billy_mapping_html)
 
     def test_settings_show_the_standard_mapping_and_open_the_custom_one(self):
         settings = self.env["res.config.settings"].create({})
-        self.assertIn("registrationNo", settings.billy_mapping_html)
-        self.assertIn("salesTaxRulesetId", settings.billy_mapping_html)
+        self.assertIn("Registration no. (CVR/VAT)", settings.billy_mapping_html)
+        self.assertIn("Sales tax ruleset", settings.billy_mapping_html)
         settings = self.env["res.config.settings"].create({"billy_mapping_mode": "custom"})
         action = settings.action_billy_mapping_edit()
         self.assertEqual(self.company.billy_mapping_mode, "custom")
@@ -81,7 +81,7 @@ class TestCustomMapping(BillyCase):
         )
         self.line("organization", "phone").odoo_field_id = self.field("res.partner", "ref")
         html = self.env["res.config.settings"].create({}).billy_mapping_html
-        self.assertIn("(ref)", html)
+        self.assertIn("<tr><td>Reference</td><td class='text-center'>⇄</td><td>Phone</td>", html)
 
     def test_reset_brings_the_standard_mapping_back(self):
         self.go_custom()

@@ -18,7 +18,7 @@ class TestPush(BillyCase):
         self.assertEqual(contact["countryId"], "DK")
         self.assertEqual(contact["registrationNo"], "DK12345678")
         self.assertEqual(contact["phone"], "+45 12 34 56 78")
-        self.assertEqual(contact["localeId"], "en_US")
+        self.assertFalse(contact["localeId"], "the company's language is Billy's default: not sent")
         self.assertTrue(contact["isCustomer"])
         self.assertFalse(contact["isSupplier"])
         self.assertEqual(partner.billy_id, contact["id"])

@@ -125,3 +125,16 @@ class TestTours(HttpCase, BillyCase):
         self.assertEqual(self.link_of(cafe).state, "synced")
         writes = self.writes()
         self.assertEqual(sum(writes.values()), 1, writes)  # the retry; the preview wrote nothing
+
+    def test_settings_screen_mapping_collapsed_with_human_labels(self):
+        self.start_tour(
+            "/odoo/action-billy_connector.res_config_settings_action_billy",
+            "billy_settings_screen",
+            login="admin",
+        )
+
+    def test_dashboard_opens_the_same_screen_twice(self):
+        admin = self.env.ref("base.user_admin")
+        self.start_tour("/odoo/billy", "billy_dashboard_twice", login="admin")
+        dashboards = self.env["billy.dashboard"].search([("create_uid", "=", admin.id)])
+        self.assertEqual(len(dashboards), 1)

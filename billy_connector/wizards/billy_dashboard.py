@@ -17,6 +17,9 @@ class BillyDashboard(models.TransientModel):
     _name = "billy.dashboard"
     _description = "Billy dashboard"
     _check_company_auto = True
+    # one dashboard per user and company, opened again at each visit (same URL, no pager):
+    # its values are all computed, so it never gets old
+    _transient_max_hours = 0
 
     company_id = fields.Many2one(
         "res.company",
@@ -145,9 +148,14 @@ class BillyDashboard(models.TransientModel):
 
     @api.model
     def action_open_dashboard(self):
-        """The Billy menu's main view: a fresh dashboard of the current company."""
-        self.env.company._billy_check_manager()
-        dashboard = self.create({})
+        """The Billy menu's main view: the user's dashboard of the current company."""
+        company = self.env.company
+        company._billy_check_manager()
+        dashboard = self.search(
+            [("create_uid", "=", self.env.uid), ("company_id", "=", company.id)],
+            order="id",
+            limit=1,
+        ) or self.create({"company_id": company.id})
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Billy dashboard"),

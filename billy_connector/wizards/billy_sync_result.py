@@ -35,14 +35,14 @@ class BillySyncResult(models.TransientModel):
         lines = [f"{name}: {outcome}" for name, outcome in outcomes]
         if log.message:
             lines.insert(0, log.message)
-        message = "\n".join(lines) or log.summary
+        message = "\n".join(lines) or log.summary or self.env._("Nothing to do.")
         pending = (reviews or self.env["billy.match.review"]).filtered(
             lambda review: review.state == "pending"
         )
         values = {
-            "state": log.state if log.state != "running" else "done",
+            "state": log.state if log.state not in (False, "running") else "done",
             "message": message,
-            "log_id": log.id,
+            "log_id": log.id,  # none when a button press changed nothing
             "review_count": len(pending),
         }
         if self.env.user.has_group("billy_connector.group_billy_manager"):

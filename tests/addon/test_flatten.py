@@ -49,3 +49,13 @@ def test_a_city_named_by_cityid_only_is_not_read_as_a_blank_city():
     both = {"id": "c2", "type": "company", "cityId": "dk_aalborg", "cityText": "Aalborg"}
     assert contacts.flatten(both)["cityText"] == "Aalborg"
     assert contacts.flatten({"id": "c3", "type": "company", "cityText": ""})["cityText"] == ""
+
+
+def test_a_contact_in_the_company_language_reads_as_no_language():
+    ctx = SimpleNamespace(
+        env=None, company=None, currency_code="DKK", default_locale=lambda: "da_DK"
+    )
+    contacts = ContactKind(ctx)
+    assert contacts.flatten({"id": "c1", "localeId": "da_DK"})["localeId"] is None
+    assert contacts.flatten({"id": "c1", "localeId": "de_DE"})["localeId"] == "de_DE"
+    assert contacts.flatten({"id": "c1", "localeId": None})["localeId"] is None

@@ -185,3 +185,88 @@ registry.category("web_tour.tours").add("billy_invoice_register_payment", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("billy_settings_screen", {
+    steps: () => [
+        {
+            content: "The choices come first; the mapping starts collapsed",
+            trigger: "#billy_mapping_setting .o_billy_mapping_details:not([open]) summary:contains(Show the standard mapping)",
+        },
+        {
+            content: "The priority's label is above its radio buttons",
+            trigger: ".o_billy_priority .o_form_label:contains(When both sides changed)",
+            run() {
+                const priority = document.querySelector(".o_billy_priority");
+                const label = priority.querySelector(".o_form_label").getBoundingClientRect();
+                const radio = priority.querySelector(".o_field_radio").getBoundingClientRect();
+                if (radio.top < label.bottom - 1) {
+                    throw new Error("the radio buttons run into their label");
+                }
+            },
+        },
+        {
+            content: "Sync now says what it syncs",
+            trigger: "#billy_sync_now_setting:contains(partners, products and invoices)",
+        },
+        {
+            content: "Open the standard mapping",
+            trigger: "#billy_mapping_setting .o_billy_mapping_details summary",
+            run: "click",
+        },
+        {
+            content: "It reads in people's words: Odoo's label ⇄ Billy's label",
+            trigger: ".o_billy_mapping_details[open] .o_billy_mapping td:contains(Postal code)",
+        },
+        {
+            content: "No Billy field names",
+            trigger: ".o_billy_mapping_details[open]:contains(Archived):not(:contains(zipcodeText))",
+        },
+    ],
+});
+
+let dashboardPath = null;
+
+registry.category("web_tour.tours").add("billy_dashboard_twice", {
+    steps: () => [
+        {
+            content: "The dashboard opens in the Billy app, without a pager",
+            trigger: ".o_main_navbar .o_menu_brand:contains(Billy)",
+        },
+        {
+            content: "Remember where the dashboard is",
+            trigger: ".o_billy_dashboard .o_billy_counts",
+            run() {
+                if (document.querySelector(".o_control_panel .o_pager")) {
+                    throw new Error("the dashboard shows a pager");
+                }
+                dashboardPath = window.location.pathname;
+            },
+        },
+        {
+            content: "Go to the sync log",
+            trigger: ".o_main_navbar [data-menu-xmlid='billy_connector.billy_menu_sync_log']",
+            run: "click",
+        },
+        {
+            content: "The sync log is open",
+            trigger: ".o_list_view",
+        },
+        {
+            content: "Open the dashboard again from the menu",
+            trigger: ".o_main_navbar [data-menu-xmlid='billy_connector.billy_menu_dashboard']",
+            run: "click",
+        },
+        {
+            content: "The same dashboard, at the same address",
+            trigger: ".o_billy_dashboard .o_billy_counts",
+            run() {
+                if (window.location.pathname !== dashboardPath) {
+                    throw new Error(`${window.location.pathname} is not ${dashboardPath}`);
+                }
+                if (document.querySelector(".o_control_panel .o_pager")) {
+                    throw new Error("the dashboard shows a pager");
+                }
+            },
+        },
+    ],
+});
