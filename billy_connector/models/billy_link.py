@@ -55,7 +55,7 @@ class BillyLink(models.Model):
     state = fields.Selection(LINK_STATES, default=CHANGED, required=True, index=True)
     # why the last sync failed: as a text in the language of that run, and as a code and
     # parameters (sync/messages.py) to show it in the reader's language (error_display)
-    error = fields.Text(copy=False)
+    error = fields.Text("Error (as stored)", copy=False)
     error_code = fields.Char("Error code", copy=False)
     error_params = fields.Json("Error parameters", copy=False)
     error_display = fields.Text("Error", compute="_compute_error_display")

@@ -277,6 +277,9 @@ class TestBillyJobs(InvoiceCase):
             if step not in ("contacts", "close"):
                 self.assertIn("skipped", result)
         self.assertEqual(log.state, "failed")
-        self.assertIn("401", log.message)
+        # said once, where to fix it (sync/connection.py), not filed as record failures
+        self.assertIn("API key", log.message)
+        self.assertIn("Settings → Billy", log.message)
+        self.assertFalse(log.failed)
         self.assertTrue(log.end)
         self.assertFalse(self.company_links())
