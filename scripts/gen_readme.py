@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
-"""Generate billy_connector/README.rst from the fragments in billy_connector/readme/, in the
-order and with the section titles of OCA's oca-gen-addon-readme (which is not on PyPI).
+"""Generate each addon's README.rst (billy_connector, billy_connector_queue) from the fragments
+in its readme/, in the order and with the section titles of OCA's oca-gen-addon-readme (which
+is not on PyPI).
 
 The fragments are Markdown of a small kind: paragraphs, "-" and "1." lists, "##" headings,
 **bold**, *italics*, `code` and [links](url). They become RST by converting the inline code,
 the links and the headings; lists and emphasis are the same in both.
 
-    python3 scripts/gen_readme.py           write README.rst
-    python3 scripts/gen_readme.py --check   fail when README.rst is not up to date
+    python3 scripts/gen_readme.py           write the README.rst files
+    python3 scripts/gen_readme.py --check   fail when one is not up to date
 """
 
 import ast
@@ -15,7 +16,8 @@ import re
 import sys
 from pathlib import Path
 
-ADDON = Path(__file__).resolve().parents[1] / "billy_connector"
+REPO = Path(__file__).resolve().parents[1]
+ADDONS = [REPO / "billy_connector", REPO / "billy_connector_queue"]
 SECTIONS = [  # fragment, title (None: no title, before the table of contents)
     ("DESCRIPTION", None),
     ("CONFIGURE", "Configuration"),
@@ -47,11 +49,11 @@ def to_rst(markdown):
     return "\n".join(out) + "\n"
 
 
-def readme():
-    manifest = ast.literal_eval((ADDON / "__manifest__.py").read_text())
+def readme(addon):
+    manifest = ast.literal_eval((addon / "__manifest__.py").read_text())
     parts = [title(manifest["name"], "=", over=True)]
     for fragment, section in SECTIONS:
-        path = ADDON / "readme" / f"{fragment}.md"
+        path = addon / "readme" / f"{fragment}.md"
         if not path.exists():
             continue
         if section:
@@ -62,7 +64,7 @@ def readme():
     parts.append(title("Credits", "="))
     parts.append(title("Authors", "-"))
     parts.append(f"* {manifest['author']}\n")
-    contributors = ADDON / "readme" / "CONTRIBUTORS.md"
+    contributors = addon / "readme" / "CONTRIBUTORS.md"
     if contributors.exists():
         parts.append(title("Contributors", "-"))
         parts.append(to_rst(contributors.read_text()))
@@ -70,13 +72,13 @@ def readme():
 
 
 def main():
-    text = readme()
-    target = ADDON / "README.rst"
-    if "--check" in sys.argv[1:]:
-        if target.read_text() != text:
-            sys.exit("billy_connector/README.rst is out of date: run scripts/gen_readme.py")
-        return
-    target.write_text(text)
+    for addon in ADDONS:
+        text = readme(addon)
+        target = addon / "README.rst"
+        if "--check" not in sys.argv[1:]:
+            target.write_text(text)
+        elif target.read_text() != text:
+            sys.exit(f"{addon.name}/README.rst is out of date: run scripts/gen_readme.py")
 
 
 if __name__ == "__main__":

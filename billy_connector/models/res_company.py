@@ -262,6 +262,10 @@ class ResCompany(models.Model):
         if trigger != "manual" and not self.env.su:
             # an automatic run commits as it goes: the cron's, not a caller's, to choose
             raise AccessError(self.env._("Only the scheduler starts automatic Billy syncs."))
+        return self._billy_run_sync_all(trigger)
+
+    def _billy_run_sync_all(self, trigger):
+        """The bulk sync itself, the caller checked (billy_connector_queue queues it)."""
         return SyncRun(self, trigger=trigger).run_all()
 
     @api.model

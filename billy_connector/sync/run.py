@@ -31,13 +31,16 @@ from .pull import Pull
 from .push import Push
 from .reconcile import Pairs
 from .records import RecordSync
-from .vocabulary import CONTACT_PERSON, FAILED, INVOICE, PRODUCT
+from .vocabulary import CONTACT_PERSON, COUNTERS, FAILED, INVOICE, PRODUCT
 from .walk import Walk
 
 LOCK_NAMESPACE = 0x42494C4C  # "BILL": advisory lock of a company's sync runs
 # steps between two checkpoints (and commits of an automatic run): a record's work and Billy's
 # answer to it are a step each
 BATCH_SIZE = 1000
+# a bulk sync's parts, in their order: persons need their companies' links, invoices the
+# partners' and products'
+PARTS = ("contacts", "contact_persons", "products", "invoices")
 
 
 class SyncRun:
@@ -93,12 +96,7 @@ class SyncRun:
             self._lock_company(exclusive=True)
             locked = True
             self.guard.locks_records = False  # the company lock excludes every other sync
-            contacts = ContactKind(self.ctx)
-            self.walk.sync_kind(contacts)
-            persons = ContactPersonKind(self.ctx, contacts.company_persons, self.links.parents())
-            self.walk.sync_kind(persons)
-            self.walk.sync_kind(ProductKind(self.ctx))
-            self.invoices.sync_all()
+            self._sync_parts(PARTS)
             self.guard.dispatcher.drain()
         except (BillyError, UserError, SyncBusyError) as error:
             self._abort(error)
@@ -109,6 +107,56 @@ class SyncRun:
                     "SELECT pg_advisory_unlock(%s, %s)", (LOCK_NAMESPACE, self.company.id)
                 )
         return self._finish()
+
+    def run_part(self, log, part, reraise=()):
+        """One part of a bulk sync (one of PARTS) into `log`, an open billy.sync.log whose
+        counts it adds to: the work of one queued job (billy_connector_queue). It runs in the
+        caller's transaction, under the company's exclusive lock, and never commits. Errors of
+        the `reraise` types are raised (the job retries the part, its work rolled back); any
+        other Billy or user error fails the log, as in run_all. `close_log` ends the log."""
+        self._start(per_record=False, log=log)
+        self.guard.dispatcher = Dispatcher(self.company.billy_requests_in_flight)
+        self.bulk.size = self.company.billy_bulk_size
+        try:
+            self._lock_company(exclusive=True)
+            self.guard.locks_records = False
+            self._sync_parts([part])
+            self.guard.dispatcher.drain()
+        except reraise:
+            raise
+        except (BillyError, UserError, SyncBusyError) as error:
+            self._abort(error)
+        finally:
+            self.guard.dispatcher.close()
+        self.journal.flush()
+        return self.log
+
+    def close_log(self, log):
+        """End `log` after its parts ran (run_part): its state from the summed counts."""
+        self.log = log
+        self.journal = Journal(log, keeps_outcomes=False)
+        self.journal.counts = {name: log[name] for name in COUNTERS if log[name]}
+        return self._finish()
+
+    def _sync_parts(self, parts):
+        contacts = None
+        for part in parts:
+            if part == "contacts":
+                contacts = ContactKind(self.ctx)
+                self.walk.sync_kind(contacts)
+            elif part == "contact_persons":
+                persons = ContactPersonKind(
+                    self.ctx, contacts.company_persons if contacts else [], self.links.parents()
+                )
+                if contacts is None:  # a part of its own: Billy's contacts are read again
+                    persons = persons.reread()[0]
+                self.walk.sync_kind(persons)
+            elif part == "products":
+                self.walk.sync_kind(ProductKind(self.ctx))
+            elif part == "invoices":
+                self.invoices.sync_all()
+            else:
+                raise ValueError(f"unknown part of a Billy sync: {part}")
 
     def run_records(self, records):
         """Sync the given partners, products or invoices only (the Sync with Billy button)."""
@@ -165,8 +213,9 @@ class SyncRun:
 
     # --- start and end --------------------------------------------------------------------
 
-    def _start(self, per_record):
-        self.log = self.env["billy.sync.log"].create(
+    def open_log(self):
+        """A new billy.sync.log for this run (run_part's parts fill one in)."""
+        return self.env["billy.sync.log"].create(
             {
                 "company_id": self.company.id,
                 "trigger": self.trigger,
@@ -174,7 +223,12 @@ class SyncRun:
                 "user_id": self.env.uid if self.trigger != "cron" else False,
             }
         )
+
+    def _start(self, per_record, log=None):
+        self.log = log or self.open_log()
         self.journal = Journal(self.log, keeps_outcomes=per_record)
+        if log:  # a part of a queued sync: its counts add to the earlier parts'
+            self.journal.counts = {name: log[name] for name in COUNTERS if log[name]}
         client = self.company._billy_client()
         if self.wrap_client:
             client = self.wrap_client(client)

@@ -1,0 +1,2 @@
+from . import billy_sync_log
+from . import res_company

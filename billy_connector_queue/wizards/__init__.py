@@ -1,0 +1,1 @@
+from . import billy_dashboard
