@@ -101,12 +101,21 @@ class InvoiceSync:
             # new drafts go in bulk saves (invoice_bulk.py), all answered before credit notes
             with run.bulk.batching():
                 for batch in batches(of_type, run.batch_size):
+                    self._warm_links(batch)
                     for move in batch:
                         known = by_external_id.pop(self.payloads.external_id(move), None)
                         run.guard.guarded(
                             move, INVOICE, lambda m=move, b=known: self.push(m, b, twins.take)
                         )
             run.guard.dispatcher.drain()
+
+    def _warm_links(self, moves):
+        """The links a batch's payloads read: its invoices', contacts' and products'."""
+        links = self.run.links
+        partners = moves.partner_id
+        links.warm(moves)
+        links.warm(partners | partners.commercial_partner_id)
+        links.warm(moves.invoice_line_ids.product_id.product_tmpl_id)
 
     def _odoo_unchanged(self, move, link):
         """Not written since its last sync (a posted invoice rarely is): no payload to build."""
