@@ -145,6 +145,7 @@ def queued_first_sync(args, db, records, in_flight):
                 sync_log = company.billy_sync_all(trigger="cron")
                 cr.commit()
                 while True:
+                    cr.rollback()  # a new snapshot: Odoo's cursors read repeatably
                     time.sleep(0.5)
                     peak = max(peak, peak_rss(server))
                     cr.execute("SELECT count(*) FROM queue_job WHERE state IN %s", (ACTIVE,))
