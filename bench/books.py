@@ -60,8 +60,14 @@ def run_odoo(db, *options):
         check=True,
         cwd="/",
         capture_output=True,
-        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        env=dict(os.environ, PYTHONPATH=python_path()),
     )
+
+
+def python_path():
+    """The repository first, then the caller's PYTHONPATH (where billy-api's metadata may be,
+    which the addon's manifest names)."""
+    return os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
 
 
 @contextmanager
@@ -196,7 +202,8 @@ def open_database(db, args, copy_to=None):
 
     With --data-cache the books are built once per N and kept in the database `<db>_data`;
     later runs copy it (and update billy_connector) instead of building them again. With
-    `copy_to`, the books are also copied into that database before anything is synced.
+    `copy_to` (a name or a list), the books are also copied into those databases before
+    anything is synced.
     """
     import odoo
     from odoo.modules.registry import Registry
@@ -228,10 +235,11 @@ def open_database(db, args, copy_to=None):
             raise SystemExit(f"building the benchmark's books failed (exit code {child.exitcode})")
         if cache:
             subprocess.run(["createdb", "-T", db, cache], check=True, capture_output=True)
-    if copy_to:
+    copies = [copy_to] if isinstance(copy_to, str) else list(copy_to or ())
+    for copy in copies:
         odoo.sql_db.close_db(db)
-        drop_database(copy_to)
-        subprocess.run(["createdb", "-T", db, copy_to], check=True, capture_output=True)
+        drop_database(copy)
+        subprocess.run(["createdb", "-T", db, copy], check=True, capture_output=True)
     return Registry(db)
 
 

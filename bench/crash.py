@@ -59,7 +59,7 @@ def child(args, db, mode, limit=0):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=dict(os.environ, PYTHONPATH=str(bench.REPO)),
+        env=dict(os.environ, PYTHONPATH=bench.python_path()),
     )
 
 

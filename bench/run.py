@@ -9,7 +9,8 @@ latency; runs a first full sync and a second one with nothing changed, and print
 wall time, requests by kind (the sandbox's counters), the round-trip limit (requests x
 latency / requests in flight), the ratio to it, Odoo-side time per record, and peak memory.
 With --compare-single the first sync runs once more, on a copy of the books and against an
-empty Billy, with bulk saves off (one request a record): `first_single`.
+empty Billy, with bulk saves off (one request a record): `first_single`. With --queue-job it
+runs once more on another copy, through queue_job (bench/queued.py): `queue_job.first`.
 Needs Odoo 19 importable by python3 (or ODOO_PYTHON) and PostgreSQL (scripts/ensure-postgres.sh).
 """
 
@@ -30,6 +31,7 @@ from books import (
     open_database,
     sandbox,
 )
+from queued import outcome, queued_first_sync
 
 
 def parse_args():
@@ -44,6 +46,11 @@ def parse_args():
         "--compare-single",
         action="store_true",
         help="run the first sync again on a copy of the books with bulk saves off",
+    )
+    parser.add_argument(
+        "--queue-job",
+        action="store_true",
+        help="run the first sync again on a copy of the books through queue_job (2 workers)",
     )
     parser.add_argument("--json", action="store_true", help="one JSON object, nothing else")
     parser.add_argument("--keep-db", action="store_true")
@@ -176,7 +183,8 @@ def main():
     args = parse_args()
     db = f"billy_bench_{args.n}"
     single_db = f"{db}_single" if args.compare_single else None
-    registry = open_database(db, args, copy_to=single_db)
+    queue_db = f"{db}_queue" if args.queue_job else None
+    registry = open_database(db, args, copy_to=[name for name in (single_db, queue_db) if name])
     meter = Meter()
     meter.install()
     records = 4 * args.n  # organizations, contact persons, products, invoices
@@ -200,9 +208,23 @@ def main():
         log(args, "second sync, nothing changed …")
         with profiled(args.profile, "second"):
             second = measured_sync(env, company, url, meter, args.latency_ms, records, in_flight)
+        inline_outcome = outcome(env, company)
     single = first_sync_single(args, single_db, meter, records) if single_db else None
+    queued = None
+    if queue_db:
+        try:
+            queued = queued_first_sync(args, queue_db, records, in_flight)
+        except (Exception, SystemExit) as error:  # the inline figures are printed anyway
+            print(f"the queue_job run failed: {error!r}", file=sys.stderr)
+    if queued:
+        queued["same_outcome"] = (
+            queued["linked"] == inline_outcome["linked"]
+            and queued["linked_twice"] == inline_outcome["linked_twice"] == 0
+            and queued["state"] == first["state"]
+        )
+        queued["ratio_to_inline"] = round(queued["wall_s"] / first["wall_s"], 2)
     if not args.keep_db:
-        for name in (db, single_db):
+        for name in (db, single_db, queue_db):
             if name:
                 drop_database(name, check=False)
     runs = {"first": first, "second": second, "first_single": single}
@@ -233,6 +255,16 @@ def main():
         if single:
             flat["first_single.wall_s"] = single["wall_s"]
             flat["first_single.requests"] = single["requests"]
+            flat["first.to_single"] = round(first["wall_s"] / single["wall_s"], 2)
+        if queued:
+            for key in ("wall_s", "requests", "writes", "ratio_to_inline", "peak_rss_mb"):
+                flat[f"queue_job.first.{key}"] = queued[key]
+            flat["queue_job.first.state"] = queued["state"]
+            flat["queue_job.first.jobs"] = queued["jobs"]
+            flat["queue_job.same_outcome"] = queued["same_outcome"]
+        flat["first.state"] = first["state"]
+        flat["linked"] = inline_outcome["linked"]
+        flat["linked_twice"] = inline_outcome["linked_twice"]
         print(json.dumps(flat))
         return
     names = {
@@ -244,6 +276,15 @@ def main():
         if run:
             print_run(names[key], run, args.latency_ms, in_flight)
     print(f"\npeak memory during the syncs: {result['peak_rss_mb']} MB")
+    print(
+        f"links: {inline_outcome['linked']}, Billy ids linked twice: "
+        f"{inline_outcome['linked_twice']}"
+    )
+    if queued:
+        print(f"\nfirst sync through queue_job: {queued['state']} — {queued['summary']}")
+        for key in ("wall_s", "ratio_to_inline", "requests", "writes", "jobs", "peak_rss_mb"):
+            print(f"  {key:<18} {queued[key]}")
+        print(f"  same outcome       {queued['same_outcome']} (links {queued['linked']})")
 
 
 def print_run(name, run, latency_ms, in_flight):

@@ -92,6 +92,28 @@ def test_bulk_invoices_carry_their_lines_and_follow_the_write_rules(api, quirky_
     assert refused.status_code == 422 and "lines" in refused.text
 
 
+def test_an_invoice_without_lines_refuses_its_batch_by_its_client_id(api):
+    contact = api.contact()
+    line = {"productId": api.product()["id"], "unitPrice": 100}
+    invoice = {"contactId": contact["id"], "entryDate": "2024-01-01", "currencyId": "DKK"}
+    response = patch(
+        api,
+        "invoices",
+        [
+            {**invoice, "_clientId": "ok", "lines": [line]},
+            {**invoice, "_clientId": "empty", "lines": []},
+            {**invoice, "_clientId": "badLine", "lines": [{"unitPrice": "x"}]},
+            {**invoice, "_clientId": "noCurrency", "currencyId": "XXX", "lines": [line]},
+        ],
+    )
+    assert response.status_code == 422, response.text
+    errors = response.json()["validationErrors"]
+    assert {entry["index"] for entry in errors.values()} == {1, 2, 3}
+    assert "ok" not in {key.split("/", 1)[0] for key in errors}
+    assert api.get("/invoices").json()["invoices"] == []  # all or nothing
+    assert api.get("/invoiceLines").json()["invoiceLines"] == []
+
+
 @pytest.fixture
 def quirky_lines(sandbox):
     def switch(_api):

@@ -15,8 +15,13 @@ request would be. What the answer does not confirm is sent again, one record a r
   lost answer did create is linked, not created twice; updates are sent again (a PUT says
   the same twice).
 
-Invoices stay one request each: no source shows that Billy saves an invoice's embedded lines
-in a bulk save (docs/billy_api_contract.md, "Bulk save"), and the lines are the invoice.
+Invoices (draft, new: invoice_bulk.py) go in bulk saves too, with their `lines` embedded as in a
+single create; no source shows how Billy treats embedded lines in a bulk save (the contract,
+"Bulk save"), so every reading is made safe: an invoice whose lines are not in the answer is
+updated with them (its Billy draft is known from the answer); one that Billy names invalid is
+sent again alone, whose answer is Billy's word on it; a batch none of whose records is confirmed
+so ends bulk saves of that kind for the run. After a lost answer invoices are found again by
+externalId or identity (invoice_twins.py), as in a single request's retry.
 """
 
 import logging
@@ -31,9 +36,9 @@ from .first_link import FirstLinks
 
 _logger = logging.getLogger(__name__)
 
-BULK_RESOURCES = ("contacts", "contactPersons", "products")
+BULK_RESOURCES = ("contacts", "contactPersons", "products", "invoices")
 # children sent inside a record: Billy's answer must carry them, or the record is not confirmed
-EMBEDDED = ("contactPersons", "prices")
+EMBEDDED = ("contactPersons", "prices", "lines")
 REFUSED = (404, 405)  # Billy has no bulk save here: UNKNOWN_RESOURCE, METHOD_NOT_ALLOWED
 
 
@@ -50,6 +55,8 @@ class Item:
     billy_id: str = None  # an update's Billy record (None: a new record)
     flat: dict = field(default_factory=dict)  # an update's Billy record as last read
     single: object = None  # an update's single request
+    redo: object = None  # redo(item, look for its twin first): the kind's own single request
+    answer: dict = None  # Billy's record of it in an answer that did not confirm it
 
     def payload(self):
         return dict(self.body, id=self.billy_id) if self.billy_id else dict(self.body)
@@ -62,7 +69,8 @@ class Bulk:
         self.run = run
         self.size = 0  # records per bulk save (company.billy_bulk_size); 0 or 1: off
         self.refused = False  # Billy refused a bulk save: one request a record from then on
-        self.proven = False  # a bulk save of this run went through
+        self.proven = set()  # the resources a bulk save of this run went through for
+        self.off = set()  # resources whose bulk saves confirmed nothing: one request a record
         self._open = False  # inside a walk (see batching); elsewhere records go one by one
         self._singles = False  # sending again what bulk saves did not confirm
         self._batches = {}  # Billy resource → [Item]
@@ -76,6 +84,7 @@ class Bulk:
             and not self.refused
             and not self._singles
             and handler.billy_resource in BULK_RESOURCES
+            and handler.billy_resource not in self.off
         )
 
     @contextmanager
@@ -90,8 +99,8 @@ class Bulk:
             self._batches.clear()
             self._redo.clear()
 
-    def add_create(self, handler, kind, record, link, body, on_answer):
-        self._add(Item(handler, kind, record, link, body, on_answer))
+    def add_create(self, handler, kind, record, link, body, on_answer, redo=None):
+        self._add(Item(handler, kind, record, link, body, on_answer, redo=redo))
 
     def add_update(self, handler, kind, record, link, billy_id, body, flat, on_answer, single):
         self._add(Item(handler, kind, record, link, body, on_answer, billy_id, flat, single))
@@ -128,7 +137,9 @@ class Bulk:
         items = self._batches.pop(resource, [])
         if not items:
             return
-        if self.refused:  # refused while this batch filled up: nothing of it was sent
+        alone = len(items) == 1 and getattr(items[0].handler, "single_when_alone", False)
+        if self.refused or resource in self.off or alone:
+            # refused while this batch filled up (nothing of it was sent), or one record
             self._redo.extend((item, False) for item in items)
             return
         client = self.run.ctx.client
@@ -138,8 +149,9 @@ class Bulk:
             lambda: client.bulk_save(resource, payload),
             lambda outcome: self._answered(resource, items, outcome),
         )
-        if not self.proven:
-            # the run's first bulk save is awaited: a Billy without bulk saves refuses one
+        if resource not in self.proven:
+            # a kind's first bulk save is awaited: a Billy without bulk saves refuses one, and
+            # one that does not confirm a kind's records ends that kind's bulk saves
             dispatcher.drain()
 
     # --- answers --------------------------------------------------------------------------
@@ -149,14 +161,19 @@ class Bulk:
         if error is not None:
             self._failed(resource, items, error)
             return
-        self.proven = True
-        guard = self.run.guard
+        guard, confirmed = self.run.guard, 0
         for item, billy_record in zip(items, result.records, strict=True):
             written = self._read_back(item, billy_record, result.changed)
             if written is None:
+                item.answer = billy_record
                 self._redo.append((item, True))
             else:
+                confirmed += 1
                 guard.answered(item.record, item.kind, item.link, item.on_answer, (written, None))
+        if confirmed:
+            self.proven.add(resource)
+        else:
+            self._off(resource, "confirmed none of its records")
 
     def _read_back(self, item, billy_record, changed):
         """The written record as the item's single request would return it; None when the
@@ -181,12 +198,21 @@ class Bulk:
         _logger.info("A bulk save of %d %s failed (%s): sent again", len(items), resource, error)
         invalid = error.indexes if isinstance(error, BillyValidationError) else ()
         guard = self.run.guard
+        if invalid and len(invalid) == len(items) and items[0].redo is not None:
+            self._off(resource, "refused every record")
         for index, item in enumerate(items):
-            if index in invalid:
+            if index in invalid and item.redo is not None:
+                self._redo.append((item, False))  # Billy's word on it alone: sent alone
+            elif index in invalid:
                 message = self._message(error, index)
                 guard.fail(item.record, item.kind, message, item.link)
             else:
                 self._redo.append((item, True))
+
+    def _off(self, resource, why):
+        if resource not in self.proven:
+            _logger.info("A bulk save of %s %s: one request a record from now on", resource, why)
+            self.off.add(resource)
 
     def _message(self, error, index):
         """Billy's message about the record at `index` of a refused batch."""
@@ -212,6 +238,9 @@ class Bulk:
         guard = self.run.guard
         twins = {}  # id(handler) → what _twins found: (handler, unlinked) or an error
         for item, rematch in redo:
+            if item.redo is not None:
+                guard.guarded(item.record, item.kind, partial(item.redo, item, rematch), item.link)
+                continue
             if rematch and not item.billy_id:
                 key = id(item.handler)
                 if key not in twins:

@@ -11,6 +11,7 @@ from billy_api import BillyValidationError
 
 from .errors import RecordFailure
 from .fingerprint import fingerprint
+from .invoice_bulk import InvoiceBulk
 from .invoice_money import INVOICE_INCLUDE
 from .invoice_payload import MOVE_TYPES, InvoicePayload
 from .invoice_pull import InvoicePull
@@ -42,6 +43,7 @@ class InvoiceSync:
         self.payloads = InvoicePayload(run, self.sync_move)
         self.status = InvoiceStatus(run)
         self.pulls = InvoicePull(run, self.payloads, self.status)
+        self.bulk = InvoiceBulk(self)
 
     # --- bulk -----------------------------------------------------------------------------
 
@@ -96,13 +98,25 @@ class InvoiceSync:
         by_type = [to_push.filtered(lambda m, t=t: m.move_type == t) for t in MOVE_TYPES]
         run.links.ensure(to_push)
         for of_type in by_type:
-            for batch in batches(of_type, run.batch_size):
-                for move in batch:
-                    known = by_external_id.pop(self.payloads.external_id(move), None)
-                    run.guard.guarded(
-                        move, INVOICE, lambda m=move, b=known: self.push(m, b, twins.take)
-                    )
+            self.bulk.forget()
+            # new drafts go in bulk saves (invoice_bulk.py), all answered before credit notes
+            with run.bulk.batching():
+                for batch in batches(of_type, run.batch_size):
+                    self._warm_links(batch)
+                    for move in batch:
+                        known = by_external_id.pop(self.payloads.external_id(move), None)
+                        run.guard.guarded(
+                            move, INVOICE, lambda m=move, b=known: self.push(m, b, twins.take)
+                        )
             run.guard.dispatcher.drain()
+
+    def _warm_links(self, moves):
+        """The links a batch's payloads read: its invoices', contacts' and products'."""
+        links = self.run.links
+        partners = moves.partner_id
+        links.warm(moves)
+        links.warm(partners | partners.commercial_partner_id)
+        links.warm(moves.invoice_line_ids.product_id.product_tmpl_id)
 
     def _odoo_unchanged(self, move, link):
         """Not written since its last sync (a posted invoice rarely is): no payload to build."""
@@ -229,7 +243,10 @@ class InvoiceSync:
             )
             self.status.store(move, link, invoice, payload)
 
-        run.guard.send(move, INVOICE, self._push_request(payload, known), on_answer, link)
+        if self.bulk.takes(known, link):
+            self.bulk.add(move, link, payload, on_answer)
+        else:
+            run.guard.send(move, INVOICE, self._push_request(payload, known), on_answer, link)
 
     def _push_request(self, payload, known):
         """Create (or update the Billy draft), then approve when the company wants that."""

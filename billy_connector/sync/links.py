@@ -88,6 +88,13 @@ class Links:
             self._ids[model] = {link.res_id: link.id for link in links}
         return self._ids[model]
 
+    def warm(self, records):
+        """Read the existing links of `records` at once (one query), so that `of()` of each
+        finds its values in the cache instead of reading its link alone."""
+        if records:
+            cache = self.ids(records._name)
+            self.Link.browse([cache[rid] for rid in records.ids if rid in cache]).fetch()
+
     # --- writing --------------------------------------------------------------------------
 
     def of(self, record, kind=None):

@@ -16,6 +16,7 @@ from . import test_quirks
 from . import test_totals
 from . import test_attacks
 from . import test_bulk
+from . import test_bulk_invoices
 from . import test_match_review
 from . import test_partner_merge
 from . import test_invoice_screen

@@ -117,7 +117,9 @@ class TestFaultSoak(BillyCase):
         failed_lines = logs.line_ids.filtered(lambda line: line.action == "failed")
         # a cut answer to a create is never retried blindly: each one failed a record
         self.assertGreaterEqual(len(failed_lines), faults["malformed"], faults)
-        self.assertTrue(failed_lines, faults)
+        # the soak met faults (fewer requests since invoices go in bulk saves: a run may
+        # meet no cut create answer, and then no record fails)
+        self.assertTrue(faults["lost_response"] + faults["error"] + faults["malformed"], faults)
         self.assertEqual(sum(logs.mapped("failed")), len(failed_lines))
         for line in failed_lines.filtered("res_id"):
             record = self.env[line.res_model].browse(line.res_id)
