@@ -4,6 +4,7 @@ from odoo import api, fields, models
 
 from ..sync.custom_mapping import KIND_MODELS, billy_label, mappable_kinds
 from ..sync.mapping import STANDARD_MAPPING
+from ..sync.messages import Message
 
 ARROWS = {"both": "⇄", "to_billy": "→", "to_odoo": "←"}
 
@@ -28,7 +29,7 @@ def mapping_html(env, company, mode):
                     if name in model._fields
                 ),
                 ARROWS[line.direction],
-                billy_label(kind, line.billy_field),
+                Message.label(env, billy_label(kind, line.billy_field)),  # translated
             )
             for line in lines
         )
