@@ -139,7 +139,7 @@ class TestMessages(BillyCase):
         )
         self.assertEqual(english["street"], "street (Street)")
         self.assertEqual(danish["street"], "street (Gade)")
-        self.assertEqual(danish["zipcodeText"], "zipcodeText (Postnr.)")
+        self.assertEqual(danish["zipcodeText"], "zipcodeText (Postnummer)")
         danish_html = Mapping.with_context(lang="da_DK")._billy_mapping_html(self.company, "x")
         english_html = Mapping.with_context(lang="en_US")._billy_mapping_html(self.company, "x")
         self.assertIn("<h5 class='mt-3'>Organization</h5>", english_html)
