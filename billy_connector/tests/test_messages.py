@@ -140,11 +140,16 @@ class TestMessages(BillyCase):
         self.assertEqual(english["street"], "street (Street)")
         self.assertEqual(danish["street"], "street (Gade)")
         self.assertEqual(danish["zipcodeText"], "zipcodeText (Postnummer)")
-        danish_html = Mapping.with_context(lang="da_DK")._billy_mapping_html(self.company, "x")
-        english_html = Mapping.with_context(lang="en_US")._billy_mapping_html(self.company, "x")
+        # Settings → Billy: the mapping table's kinds and Billy's labels, in the reader's language
+        settings = self.env["res.config.settings"]
+        danish_html = settings.with_context(lang="da_DK").create({}).billy_mapping_html
+        english_html = settings.with_context(lang="en_US").create({}).billy_mapping_html
         self.assertIn("<h5 class='mt-3'>Organization</h5>", english_html)
         self.assertIn("<h5 class='mt-3'>Organisation</h5>", danish_html)
         self.assertIn("<h5 class='mt-3'>Kontaktperson</h5>", danish_html)
+        self.assertIn("Postal code", english_html)
+        self.assertIn("Postnummer", danish_html)
+        self.assertNotIn("Postal code", danish_html)
 
     def test_invoice_billy_states_have_distinct_labels(self):
         for lang in ("en_US", "da_DK"):
