@@ -226,6 +226,15 @@ registry.category("web_tour.tours").add("billy_settings_screen", {
 
 let dashboardPath = null;
 
+/** The dashboard's address once the router has written the record's id into it (it does so
+ * after the record loaded; the tour may look earlier). */
+async function settledDashboardPath() {
+    for (let tries = 0; tries < 50 && !/\/\d+$/.test(window.location.pathname); tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return window.location.pathname;
+}
+
 registry.category("web_tour.tours").add("billy_dashboard_twice", {
     steps: () => [
         {
@@ -235,11 +244,11 @@ registry.category("web_tour.tours").add("billy_dashboard_twice", {
         {
             content: "Remember where the dashboard is",
             trigger: ".o_billy_dashboard .o_billy_counts",
-            run() {
+            async run() {
                 if (document.querySelector(".o_control_panel .o_pager")) {
                     throw new Error("the dashboard shows a pager");
                 }
-                dashboardPath = window.location.pathname;
+                dashboardPath = await settledDashboardPath();
             },
         },
         {
@@ -259,9 +268,10 @@ registry.category("web_tour.tours").add("billy_dashboard_twice", {
         {
             content: "The same dashboard, at the same address",
             trigger: ".o_billy_dashboard .o_billy_counts",
-            run() {
-                if (window.location.pathname !== dashboardPath) {
-                    throw new Error(`${window.location.pathname} is not ${dashboardPath}`);
+            async run() {
+                const path = await settledDashboardPath();
+                if (path !== dashboardPath) {
+                    throw new Error(`${path} is not ${dashboardPath}`);
                 }
                 if (document.querySelector(".o_control_panel .o_pager")) {
                     throw new Error("the dashboard shows a pager");
