@@ -67,7 +67,7 @@ class AccountMove(models.Model):
     def _billy_watched_fields(self):
         return INVOICE_WATCHED_FIELDS
 
-    def _billy_link_outdated(self, link):
+    def _billy_link_outdated(self, link, contexts=None):
         # an invoice's payload (invoice_payload) is built with Billy's ids of its partner
         # and products: a watched field written is a change, as before
         return True

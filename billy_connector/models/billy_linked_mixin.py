@@ -101,14 +101,15 @@ class BillyLinkedMixin(models.AbstractModel):
             return
         domain = link_domain(None, self._name, res_id=self.ids, state=SYNCED)
         links = self.env["billy.link"].sudo().search(domain)
-        changed = links.filtered(lambda link: self._billy_link_outdated(link))
+        contexts = {}  # one per company for all the records of this save
+        changed = links.filtered(lambda link: self._billy_link_outdated(link, contexts))
         if changed:
             changed.write({"state": CHANGED})
             self.invalidate_recordset(["billy_sync_state"])
 
-    def _billy_link_outdated(self, link):
+    def _billy_link_outdated(self, link, contexts=None):
         """The record of a synced `link` no longer matches what the last sync stored."""
-        return link_outdated(link, self.browse(link.res_id).sudo())
+        return link_outdated(link, self.browse(link.res_id).sudo(), contexts)
 
     def write(self, vals):
         res = super().write(vals)

@@ -16,17 +16,22 @@ class _NoBilly:
         raise MappingError("Billy is not asked while a record is saved.")
 
 
-def mapped_values_now(company, kind, record):
+def mapped_values_now(company, kind, record, contexts=None):
     """The Billy-shaped values the next run compares, or None when Odoo alone can't tell
-    (a value that can't be mapped, a VAT rate only Billy could map)."""
-    ctx = SyncContext(record.env, company, _NoBilly())
+    (a value that can't be mapped, a VAT rate only Billy could map). `contexts` (a dict)
+    keeps one context per company across the records of one save, so that its lookups
+    (countries, languages, VAT rulesets) are read once."""
+    contexts = {} if contexts is None else contexts
+    ctx = contexts.get(company.id)
+    if ctx is None:
+        ctx = contexts[company.id] = SyncContext(record.env, company, _NoBilly())
     try:
         return odoo_values(mapping_for(company, kind), record, ctx)
     except MappingError:
         return None
 
 
-def link_outdated(link, record):
+def link_outdated(link, record, contexts=None):
     """The synced link of `record` no longer matches what the last sync stored."""
-    values = mapped_values_now(link.company_id, link.record_kind, record)
+    values = mapped_values_now(link.company_id, link.record_kind, record, contexts)
     return changed_since(link.odoo_fingerprint, values)
