@@ -8,6 +8,7 @@ from .client import (
     BillyPage,
     BillyWriteResult,
 )
+from .envelopes import Sideloads, children
 from .errors import (
     BillyAuthenticationError,
     BillyConnectionError,
@@ -45,4 +46,6 @@ __all__ = [
     "BillyTimeoutError",
     "BillyValidationError",
     "BillyWriteResult",
+    "Sideloads",
+    "children",
 ]

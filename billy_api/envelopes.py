@@ -128,9 +128,39 @@ def parse_page(data, resource, path, requested_page, page_size):
     )
 
 
+class Sideloads(dict):
+    """plural -> records of a write answer. A bulk answer sideloads the children of every
+    record it saved: `children` groups a plural's records by their parent once."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._groups = {}
+
+    def children(self, plural, parent_key, parent_id, orphans=False):
+        """The records of `plural` whose `parent_key` is `parent_id`, in the answer's order;
+        with `orphans`, those without a parent too (a single write may leave it out)."""
+        key = (plural, parent_key)
+        if key not in self._groups:
+            groups = {}
+            for position, record in enumerate(self.get(plural) or ()):
+                groups.setdefault(record.get(parent_key), []).append((position, record))
+            self._groups[key] = groups
+        found = list(self._groups[key].get(parent_id, ()))
+        if orphans and parent_id is not None:
+            found = sorted(found + self._groups[key].get(None, []), key=lambda pair: pair[0])
+        return [record for _position, record in found]
+
+
+def children(changed, plural, parent_key, parent_id, orphans=False):
+    """Sideloads.children of any plural -> records mapping."""
+    if not isinstance(changed, Sideloads):
+        changed = Sideloads(changed)
+    return changed.children(plural, parent_key, parent_id, orphans)
+
+
 def changed_records(data, resource):
     """plural -> records of a write answer: the plural arrays, and singular roots too."""
-    changed = {}
+    changed = Sideloads()
     for key, value in data.items():
         if key == "meta":
             continue

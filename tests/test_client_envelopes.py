@@ -343,3 +343,43 @@ def test_concurrent_use_from_many_threads(rsps):
     assert ids == [f"c{i}" for i in range(40)]
     assert len(rsps.calls) == 40
     assert len(seen_threads) > 1
+
+
+# -- sideloaded children of a write answer --------------------------------------------------------
+def test_children_of_a_bulk_answer_grouped_by_parent_in_answer_order():
+    changed = billy_api.Sideloads(
+        {
+            "contactPersons": [
+                {"id": "p1", "contactId": "c1"},
+                {"id": "p2", "contactId": "c2"},
+                {"id": "p3"},
+                {"id": "p4", "contactId": "c1"},
+            ]
+        }
+    )
+    assert [p["id"] for p in changed.children("contactPersons", "contactId", "c1")] == [
+        "p1",
+        "p4",
+    ]
+    with_orphans = changed.children("contactPersons", "contactId", "c1", orphans=True)
+    assert [p["id"] for p in with_orphans] == ["p1", "p3", "p4"]
+    assert changed.children("contactPersons", "contactId", "c9") == []
+    assert changed.children("invoiceLines", "invoiceId", "c1") == []
+
+
+def test_children_of_a_plain_mapping_and_of_a_write_result(rsps):
+    plain = {"productPrices": [{"id": "x", "productId": "a"}, {"id": "y", "productId": "b"}]}
+    assert billy_api.children(plain, "productPrices", "productId", "b") == [
+        plain["productPrices"][1]
+    ]
+    client, _ = make_client()
+    rsps.post(
+        f"{BASE}/invoices",
+        json={
+            "invoices": [{"id": "i1"}],
+            "invoiceLines": [{"id": "l1", "invoiceId": "i1"}, {"id": "l2", "invoiceId": "i2"}],
+        },
+    )
+    changed = client.create("invoices", {"contactId": "c"}).changed
+    assert isinstance(changed, billy_api.Sideloads)
+    assert [line["id"] for line in changed.children("invoiceLines", "invoiceId", "i1")] == ["l1"]

@@ -13,6 +13,8 @@ What a bulk answer does not confirm goes one request an invoice (`redo`):
 Invoices to approve at once stay one request each (create, then approve).
 """
 
+from billy_api import children
+
 from .invoice_money import INVOICE_INCLUDE
 from .invoice_twins import Twins
 from .vocabulary import INVOICE
@@ -29,11 +31,7 @@ class InvoiceKind:
         """The written invoice with the lines the answer carries for it."""
         if billy_record.get("lines"):
             return billy_record
-        own = [
-            line
-            for line in changed.get("invoiceLines") or ()
-            if line.get("invoiceId") == billy_record.get("id")
-        ]
+        own = children(changed, "invoiceLines", "invoiceId", billy_record.get("id"))
         return dict(billy_record, lines=own)
 
 

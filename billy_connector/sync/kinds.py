@@ -6,7 +6,7 @@ are "flattened" first, so that pseudo fields (a person's e-mail kept on its cont
 product's price in the company currency) read like plain fields.
 """
 
-from billy_api import BillyPage
+from billy_api import BillyPage, children
 from billy_api.client import MAX_PAGE_SIZE
 
 from . import matching
@@ -223,11 +223,9 @@ class ContactKind(RecordKind):
 
     def created(self, billy_record, changed):
         contact = dict(billy_record)
-        contact["contactPersons"] = [
-            person
-            for person in changed.get("contactPersons", [])
-            if person.get("contactId") in (None, contact.get("id"))
-        ]
+        contact["contactPersons"] = children(
+            changed, "contactPersons", "contactId", contact.get("id"), orphans=True
+        )
         return contact
 
     def _person_change(self, partner, values, fields_body):

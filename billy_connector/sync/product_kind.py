@@ -1,5 +1,7 @@
 """Products: a Billy product and its price in the company currency (see kinds.py)."""
 
+from billy_api import children
+
 from . import matching
 from .kinds import RecordKind, _organization_id
 from .mapping import billy_write_values
@@ -53,7 +55,7 @@ class ProductKind(RecordKind):
         product = dict(billy_record)
         prices = changed.get("productPrices")
         if prices is not None:
-            product["prices"] = [p for p in prices if p.get("productId") == product.get("id")]
+            product["prices"] = children(changed, "productPrices", "productId", product.get("id"))
         return product
 
     def create_body(self, product, lines, values):
