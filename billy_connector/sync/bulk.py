@@ -161,15 +161,16 @@ class Bulk:
         if error is not None:
             self._failed(resource, items, error)
             return
-        guard, confirmed = self.run.guard, 0
+        confirmed = []
         for item, billy_record in zip(items, result.records, strict=True):
             written = self._read_back(item, billy_record, result.changed)
             if written is None:
                 item.answer = billy_record
                 self._redo.append((item, True))
             else:
-                confirmed += 1
-                guard.answered(item.record, item.kind, item.link, item.on_answer, (written, None))
+                confirmed.append((item.record, item.kind, item.link, item.on_answer, written))
+        self.run.links.warm_links([answer[2] for answer in confirmed])
+        self.run.guard.answered_together(confirmed)
         if confirmed:
             self.proven.add(resource)
         else:

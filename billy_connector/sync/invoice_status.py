@@ -31,17 +31,15 @@ class InvoiceStatus:
     def store(self, move, link, invoice, payload):
         """Link, status and the totals check: Billy must agree with Odoo to the cent."""
         mismatch = self._totals_mismatch(move, invoice)
-        link.write(
-            {
-                "billy_id": invoice["id"],
-                "odoo_fingerprint": fingerprint(payload),
-                "billy_fingerprint": fingerprint(status_of(invoice)),
-                "state": FAILED if mismatch else SYNCED,
-                "error": mismatch or False,
-                "last_sync": fields.Datetime.now(),
-            }
-        )
-        self._write_status(move, link, invoice)
+        linked = {
+            "billy_id": invoice["id"],
+            "odoo_fingerprint": fingerprint(payload),
+            "billy_fingerprint": fingerprint(status_of(invoice)),
+            "state": FAILED if mismatch else SYNCED,
+            "error": mismatch or False,
+            "last_sync": fields.Datetime.now(),
+        }
+        self._write_status(move, link, invoice, linked)
 
     def refresh(self, move, link, invoice, asked=False):
         """Billy's status on the Odoo invoice; payments made in Billy registered if wanted
@@ -109,7 +107,8 @@ class InvoiceStatus:
             b3=money(billy[2]),
         )
 
-    def _write_status(self, move, link, invoice):
+    def _write_status(self, move, link, invoice, linked=None):
+        """Billy's status of the invoice on its link, with the `linked` values (one write)."""
         values = {
             "billy_invoice_no": invoice.get("invoiceNo") or False,
             "billy_state": invoice.get("state") or False,
@@ -126,8 +125,8 @@ class InvoiceStatus:
             values["billy_credited"] = float(settled[1])
             values["billy_paid_date"] = invoice_money.last_payment_date(invoice) or False
         changed = {key: value for key, value in values.items() if link[key] != value}
-        if changed:
-            link.write(changed)
+        if changed or linked:
+            link.write({**changed, **(linked or {})})
             # and what the Billy tab says of them (account_move_billy_payment.py)
             move.invalidate_recordset(
                 [*values, "billy_payment_status", "billy_payment_to_register"]

@@ -47,6 +47,19 @@ class Journal:
         if self.keeps_outcomes:
             self.outcomes.append((record.display_name, text))
 
+    def mark(self):
+        """What the journal holds now, for `restore` after a rolled back savepoint."""
+        notes = {model: dict(bodies) for model, bodies in self._notes.items()}
+        return dict(self.counts), len(self.outcomes), notes, len(self._lines)
+
+    def restore(self, mark):
+        """Forget what was journaled since `mark`: its work was rolled back."""
+        counts, outcomes, notes, lines = mark
+        self.counts = dict(counts)
+        del self.outcomes[outcomes:]
+        self._notes = notes
+        del self._lines[lines:]
+
     def flush(self):
         """Write the buffered notes and lines, and the counts so far."""
         notes, self._notes = self._notes, {}

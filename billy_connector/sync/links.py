@@ -95,6 +95,12 @@ class Links:
             cache = self.ids(records._name)
             self.Link.browse([cache[rid] for rid in records.ids if rid in cache]).fetch()
 
+    def warm_links(self, links):
+        """Read these links at once (one query) before they are written one by one."""
+        links = self.Link.union(*(link for link in links if link))
+        if links:
+            links.fetch()
+
     # --- writing --------------------------------------------------------------------------
 
     def of(self, record, kind=None):

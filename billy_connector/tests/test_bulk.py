@@ -1,5 +1,8 @@
+from unittest.mock import patch
+
 from odoo.tests import tagged
 
+from ..sync.links import Links
 from .common import BillyCase
 
 
@@ -151,6 +154,42 @@ class TestBulk(BillyCase):
         writes = self.writes()
         self.assertEqual(writes["PATCH /v2/contacts"], 1)
         self.assertEqual(writes["POST /v2/contacts"], 4)  # the others, one a request
+
+    def test_an_answer_odoo_cannot_store_fails_its_record_alone(self):
+        """A bulk answer is handled in one savepoint; when one record's part fails, the
+        others are handled again one by one, and nothing is counted or noted twice."""
+        _orgs, _persons, goods = self.build_books(companies=2)
+        store = Links.store
+        bad_link = self.env["billy.link"]
+
+        def store_or_fail(links, link, handler, flat, odoo_vals, billy_vals):
+            if link.res_model == "product.template" and link.res_id == goods[1].id:
+                nonlocal bad_link
+                bad_link = link
+                raise ValueError("this link cannot be stored")
+            return store(links, link, handler, flat, odoo_vals, billy_vals)
+
+        with patch.object(Links, "store", store_or_fail):
+            log = self.sync()
+        self.assertEqual(log.state, "partial", log.summary)
+        self.assertEqual(log.failed, 1)
+        self.assertEqual(log.created_billy, 2 + 4 + 2 + 2)
+        self.assertEqual(self.writes()["PATCH /v2/products"], 1)
+        self.assertEqual(goods[1].billy_sync_state, "failed")
+        self.assertFalse(goods[1].billy_id)
+        self.assert_all_synced(goods[0], goods[2])
+        for product in goods:
+            lines = log.line_ids.filtered(lambda line, p=product: line.res_id == p.id)
+            expected = ["failed"] if product == goods[1] else ["created"]
+            self.assertEqual(lines.mapped("action"), expected, product.name)
+            notes = product.message_ids.filtered(lambda m: "Created in Billy" in (m.body or ""))
+            self.assertEqual(len(notes), 0 if product == goods[1] else 1, product.name)
+        self.assertEqual(bad_link.state, "failed")
+        # Billy kept it: the next run finds it and links it, nothing is created twice
+        log = self.sync()
+        self.assertEqual((log.linked, log.created_billy), (1, 0), log.summary)
+        self.assert_all_synced(*goods)
+        self.assertEqual(len(self.billy_products()), 3)
 
     def test_a_lost_answer_creates_nothing_twice(self):
         orgs, persons, goods = self.build_books()
