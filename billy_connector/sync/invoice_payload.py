@@ -12,6 +12,19 @@ from .messages import Message
 from .vocabulary import CONTACT_PERSON, PRODUCT
 
 MOVE_TYPES = {"out_invoice": INVOICE_TYPE_INVOICE, "out_refund": INVOICE_TYPE_CREDIT_NOTE}
+# what a payload reads of an invoice line (prefetched for a batch of invoices at once)
+PAYLOAD_LINE_FIELDS = [
+    "move_id",
+    "display_type",
+    "name",
+    "product_id",
+    "tax_ids",
+    "price_unit",
+    "quantity",
+    "discount",
+    "price_subtotal",
+    "price_total",
+]
 
 
 class InvoicePayload:

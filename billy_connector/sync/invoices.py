@@ -13,7 +13,7 @@ from .errors import RecordFailure
 from .fingerprint import fingerprint
 from .invoice_bulk import InvoiceBulk
 from .invoice_money import INVOICE_INCLUDE
-from .invoice_payload import MOVE_TYPES, InvoicePayload
+from .invoice_payload import MOVE_TYPES, PAYLOAD_LINE_FIELDS, InvoicePayload
 from .invoice_pull import InvoicePull
 from .invoice_status import InvoiceStatus, status_of
 from .invoice_twins import Twins
@@ -111,12 +111,18 @@ class InvoiceSync:
             run.guard.dispatcher.drain()
 
     def _warm_links(self, moves):
-        """The links a batch's payloads read: its invoices', contacts' and products'."""
+        """What a batch's payloads read, at once: the invoices' lines with their taxes and
+        products (a line's recordset, filtered, would read them one invoice at a time), and
+        the links of the invoices, their contacts and their products."""
         links = self.run.links
+        lines = moves.invoice_line_ids
+        lines.fetch(PAYLOAD_LINE_FIELDS)
+        templates = lines.product_id.product_tmpl_id
+        templates.fetch(["taxes_id", "name", "default_code"])
         partners = moves.partner_id
         links.warm(moves)
         links.warm(partners | partners.commercial_partner_id)
-        links.warm(moves.invoice_line_ids.product_id.product_tmpl_id)
+        links.warm(templates)
 
     def _odoo_unchanged(self, move, link):
         """Not written since its last sync (a posted invoice rarely is): no payload to build."""
