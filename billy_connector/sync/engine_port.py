@@ -1,6 +1,5 @@
 """What first_link.py uses of a sync run: the run's own steps, named once here."""
 
-from .links import batches
 from .mapping import mapping_for
 from .vocabulary import BILLY_TO_ODOO, ODOO_TO_BILLY, kind_of
 
@@ -16,7 +15,7 @@ class EnginePort:
         self.pulls = run.direction != ODOO_TO_BILLY
 
     def batches(self, records):
-        return batches(records, self.run.batch_size)
+        return self.run.batches(records)
 
     def kind_names(self):
         return list(self.kind.kinds)

@@ -17,7 +17,6 @@ from .invoice_payload import MOVE_TYPES, PAYLOAD_LINE_FIELDS, InvoicePayload
 from .invoice_pull import InvoicePull
 from .invoice_status import InvoiceStatus, status_of
 from .invoice_twins import Twins
-from .links import batches
 from .messages import Message
 from .vocabulary import BILLY_TO_ODOO, INVOICE, ODOO_TO_BILLY, SYNCED, TO_BILLY
 from .walk import page_pairs
@@ -58,6 +57,7 @@ class InvoiceSync:
         prefix = self.payloads.external_prefix()
         by_external_id, unlinked, twins = {}, [], Twins()
         for page in run.ctx.client.iter_pages("invoices", include=INVOICE_INCLUDE):
+            run.batch_start()
             pairs = []
             for invoice in page.records:
                 if invoice["id"] in link_ids:
@@ -101,7 +101,7 @@ class InvoiceSync:
             self.bulk.forget()
             # new drafts go in bulk saves (invoice_bulk.py), all answered before credit notes
             with run.bulk.batching():
-                for batch in batches(of_type, run.batch_size):
+                for batch in run.batches(of_type):
                     self._warm_links(batch)
                     for move in batch:
                         known = by_external_id.pop(self.payloads.external_id(move), None)

@@ -27,7 +27,7 @@ from .guard import RECORD_LOCK_KEYS, Guard
 from .invoices import InvoiceSync
 from .journal import Journal
 from .kinds import ContactKind, ContactPersonKind
-from .links import Links
+from .links import Links, batches
 from .product_kind import ProductKind
 from .pull import Pull
 from .push import Push
@@ -212,10 +212,23 @@ class SyncRun:
     # --- checkpoints ----------------------------------------------------------------------
 
     def step(self):
-        """Between records: a checkpoint every batch_size steps (see __init__)."""
+        """Between records. A checkpoint that is due waits for the next batch (batch_start),
+        so that a batch keeps what was read for it at once; a loop without batches gets it
+        after twice the steps (see __init__)."""
         self._since_checkpoint += 1
+        if self._since_checkpoint >= 2 * self.batch_size:
+            self._checkpoint()
+
+    def batch_start(self):
+        """Before a batch (or a page) of records: the checkpoint, when one is due."""
         if self._since_checkpoint >= self.batch_size:
             self._checkpoint()
+
+    def batches(self, records):
+        """The records a batch at a time (links.batches), a due checkpoint before each."""
+        for batch in batches(records, self.batch_size):
+            self.batch_start()
+            yield batch
 
     def _checkpoint(self):
         # requests still in flight finish in the next batch: a crash in between leaves a

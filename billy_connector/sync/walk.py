@@ -10,7 +10,6 @@ Creates and updates in Billy are batched on the way (bulk.py) and all answered a
 """
 
 from .first_link import FirstLinks
-from .links import batches
 from .vocabulary import SYNCED, kind_of
 
 
@@ -52,6 +51,7 @@ class Walk:
         seen, unlinked_billy = set(), {}
         with run.bulk.batching():
             for page in handler.billy_pages():
+                run.batch_start()
                 pairs = []
                 for billy_record in page.records:
                     flat = handler.flatten(billy_record)
@@ -66,7 +66,7 @@ class Walk:
             gone = self.env["billy.link"].browse(
                 link_id for billy_id, link_id in link_ids.items() if billy_id not in seen
             )
-            for batch in batches(gone, run.batch_size):
+            for batch in run.batches(gone):
                 for link in batch:
                     record = model.browse(link.res_id) if link.res_id in record_ids else None
                     run.pull.billy_record_gone(link, record)
