@@ -121,6 +121,9 @@ class Links:
         cache = self.ids(records._name)
         missing = records.filtered(lambda record: record.id not in cache)
         for batch in batches(missing, self.batch_size):
+            if batch._name == "res.partner":  # what kind_of reads, not every partner field
+                batch.fetch(["is_company", "parent_id"])
+                batch.parent_id.fetch(["is_company"])
             links = self.Link.create(
                 [link_values(self.company.id, record, kind_of(record)) for record in batch]
             )

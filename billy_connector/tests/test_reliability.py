@@ -58,6 +58,24 @@ class TestReliability(BillyCase):
         self.assertEqual((log.unchanged, log.created_billy), (14, 0))
         self.assertFalse(self.writes())
 
+    def test_a_due_checkpoint_waits_for_the_next_batch(self):
+        """A checkpoint empties the ORM cache: in the middle of a batch it would drop what was
+        read for the batch at once. It waits for the batch's end, at most twice the steps."""
+        sync_run = run.SyncRun(self.company, trigger="cron")
+        sync_run.batch_size = 3
+        with patch.object(run.SyncRun, "_checkpoint", autospec=True) as checkpoints:
+            checkpoints.side_effect = lambda self: setattr(self, "_since_checkpoint", 0)
+            for _step in range(5):
+                sync_run.step()
+            self.assertEqual(checkpoints.call_count, 0)  # due after 3, the batch goes on
+            partners = self.env["res.partner"].create([{"name": f"P{i}"} for i in range(4)])
+            batches = list(sync_run.batches(partners))
+            self.assertEqual(checkpoints.call_count, 1)  # before the first batch
+            self.assertEqual([len(batch) for batch in batches], [3, 1])
+            for _step in range(6):  # a loop without batches
+                sync_run.step()
+            self.assertEqual(checkpoints.call_count, 2)
+
     def test_lost_response_on_create_is_linked_next_run_not_duplicated(self):
         self.company.billy_bulk_size = 0  # a single request's answer (bulk: test_bulk.py)
         partner = self.make_company()
