@@ -1,9 +1,10 @@
 """Crash safety and concurrency, on a real database and a real sandbox.
 
-    python3 bench/crash.py [--n 300] [--latency-ms 20]
+    python3 bench/crash.py [--n 300] [--latency-ms 20] [--bulk-size 25]
 
 1. Crash: an automatic (batch-committing) sync runs in a child process, which is killed
-   with SIGKILL once Billy has received about half of its writes. The database must be
+   with SIGKILL once Billy has received about half of its writes (bulk saves of 25 records
+   by default: a kill between two of them). The database must be
    consistent (every stored link points at a record Billy has) and the next run must finish
    the work with exactly one Billy record per Odoo record.
 2. Concurrency: a bulk sync and a user's "Sync with Billy" on overlapping records run at
@@ -61,6 +62,13 @@ def child(args, db, mode, limit=0):
         text=True,
         env=dict(os.environ, PYTHONPATH=bench.python_path()),
     )
+
+
+def last_words(stdout, stderr):
+    """What a child said: its printed outcome, else the last line of its error (a sync that
+    found the other one running refuses with a UserError)."""
+    lines = stderr.strip().splitlines()
+    return stdout.strip() or (f"refused: {lines[-1]}" if lines else "(nothing)")
 
 
 def writes(url):
@@ -152,6 +160,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=300)
     parser.add_argument("--latency-ms", type=float, default=20.0)
+    parser.add_argument(
+        "--bulk-size", type=int, default=25, help="records per bulk save (0: bulk saves off)"
+    )
     args = parser.parse_args()
     args.json = False
     db = f"billy_crash_{args.n}"
@@ -159,8 +170,11 @@ def main():
     failures = []
     with bench.sandbox(args.latency_ms) as url, registry.cursor() as cr:
         company = bench.connected_books(cr, args, url)
+        company.billy_bulk_size = args.bulk_size
+        cr.commit()
         env = company.env
-        total_writes = 4 * args.n
+        per_kind = -(-args.n // args.bulk_size) if args.bulk_size > 1 else args.n
+        total_writes = 4 * per_kind  # four kinds of N records, a bulk save or a record a write
 
         print(
             f"1. crash: killing an automatic sync after ~{total_writes // 2} of "
@@ -169,6 +183,8 @@ def main():
         process = child(args, db, "bulk")
         while writes(url) < total_writes // 2 and process.poll() is None:
             time.sleep(0.05)
+        if process.poll() is not None:
+            failures.append("the sync ended before it was killed: no crash was tried")
         process.send_signal(signal.SIGKILL)
         process.wait()
         after_kill = writes(url)
@@ -201,7 +217,7 @@ def main():
             partner.city = f"{partner.city} Nord"
         cr.commit()
         bulk, button = child(args, db, "bulk"), child(args, db, "button", limit=100)
-        outputs = [p.communicate()[0].strip() for p in (bulk, button)]
+        outputs = [last_words(*p.communicate()) for p in (bulk, button)]
         print(f"   bulk: {outputs[0]}\n   button: {outputs[1]}")
         log = company.billy_sync_all(trigger="cron")  # what one of them was refused is done now
         cr.commit()

@@ -1,13 +1,14 @@
 """Fault soak at scale: bulk syncs under injected faults, again and again, until done.
 
-    python3 bench/soak.py [--n 500] [--latency-ms 5] [--max-runs 20]
+    python3 bench/soak.py [--n 500] [--latency-ms 5] [--max-runs 20] [--bulk-size 50]
 
 Builds N organizations with a contact person, N products and N posted invoices, makes the
 sandbox answer with 5xx errors, 429 bursts with Retry-After, lost and cut-off answers after
-committed writes, and latency, then runs automatic (batch-committing) syncs until a run has
-nothing left to do. Prints the faults injected, the client's retries, the runs, and checks:
-exactly one Billy record per Odoo record and the reverse, every link synced (none left
-failed or pending), every failure of the way in the sync logs. Exits non-zero on a failure.
+committed writes (bulk saves' too: 50 records a bulk save by default), and latency, then
+runs automatic (batch-committing) syncs until a run has nothing left to do. Prints the
+faults injected, the client's retries, the runs, and checks: exactly one Billy record per
+Odoo record and the reverse, every link synced (none left failed or pending), every failure
+of the way in the sync logs. Exits non-zero on a failure.
 """
 
 import argparse
@@ -30,6 +31,10 @@ FAULTS = [
     {"kind": "lost_response", "method": "POST", "rate": 0.04},
     {"kind": "lost_response", "method": "PUT", "rate": 0.04},
     {"kind": "malformed", "method": "POST", "rate": 0.02},
+    # bulk saves: few requests, so their faults are frequent
+    {"kind": "lost_response", "method": "PATCH", "rate": 0.15},
+    {"kind": "error", "status": 503, "method": "PATCH", "rate": 0.1},
+    {"kind": "malformed", "method": "PATCH", "rate": 0.05},
 ]
 
 
@@ -49,6 +54,9 @@ def main():
     parser.add_argument("--n", type=int, default=500)
     parser.add_argument("--latency-ms", type=float, default=5.0)
     parser.add_argument("--max-runs", type=int, default=20)
+    parser.add_argument(
+        "--bulk-size", type=int, default=50, help="records per bulk save (0: bulk saves off)"
+    )
     args = parser.parse_args()
     args.json = False
     db = f"billy_soak_{args.n}"
@@ -59,6 +67,8 @@ def main():
         registry.cursor() as cr,
     ):
         company = bench.connected_books(cr, args, url)
+        company.billy_bulk_size = args.bulk_size
+        cr.commit()
         env = company.env
         set_faults(url, FAULTS)
         logs = env["billy.sync.log"]
