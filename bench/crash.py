@@ -3,10 +3,10 @@
     python3 bench/crash.py [--n 300] [--latency-ms 20] [--bulk-size 25]
 
 1. Crash: an automatic (batch-committing) sync runs in a child process, which is killed
-   with SIGKILL once Billy has received about half of its writes (bulk saves of 25 records
-   by default: a kill between two of them). The database must be
-   consistent (every stored link points at a record Billy has) and the next run must finish
-   the work with exactly one Billy record per Odoo record.
+   with SIGKILL once Billy has received three quarters of its writes (bulk saves of 25
+   records by default: after the first kinds' batch commits, between two bulk saves). The
+   database must be consistent (every stored link points at a record Billy has) and the next
+   run must finish the work with exactly one Billy record per Odoo record.
 2. Concurrency: a bulk sync and a user's "Sync with Billy" on overlapping records run at
    the same time in two processes; afterwards there is no duplicate and no lost update.
 Prints the figures and exits non-zero when a check fails.
@@ -175,13 +175,12 @@ def main():
         env = company.env
         per_kind = -(-args.n // args.bulk_size) if args.bulk_size > 1 else args.n
         total_writes = 4 * per_kind  # four kinds of N records, a bulk save or a record a write
+        # after the batch commits of the first kinds, in the middle of the products
+        kill_at = total_writes * 3 // 4
 
-        print(
-            f"1. crash: killing an automatic sync after ~{total_writes // 2} of "
-            f"{total_writes} writes"
-        )
+        print(f"1. crash: killing an automatic sync after ~{kill_at} of {total_writes} writes")
         process = child(args, db, "bulk")
-        while writes(url) < total_writes // 2 and process.poll() is None:
+        while writes(url) < kill_at and process.poll() is None:
             time.sleep(0.05)
         if process.poll() is not None:
             failures.append("the sync ended before it was killed: no crash was tried")
