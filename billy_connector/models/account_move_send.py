@@ -14,12 +14,13 @@ class AccountMoveSend(models.AbstractModel):
     @api.model
     def _get_invoice_extra_attachments(self, move):
         """Billy's PDF of a synced invoice goes with it when Odoo sends the invoice: the kept
-        one, or fetched now with a fresh URL (sync/invoice_pdf.py)."""
+        one, or fetched now with a fresh URL (sync/invoice_pdf.py). The chatter asks too, in
+        a read-only request: it gets the kept one, and nothing is fetched or written."""
         attachments = super()._get_invoice_extra_attachments(move)
         if not move.billy_state:
             return attachments
         try:
-            return attachments | invoice_pdf(move)
+            return attachments | invoice_pdf(move, fetch=not self.env.cr.readonly)
         except UserError as error:
             # sending must not fail because Billy can't be reached: Odoo's own PDF still goes
             _logger.info("Billy's PDF of %s not attached: %s", move.display_name, error)

@@ -17,13 +17,15 @@ from .invoice_status import status_of
 from .links import link_domain
 
 
-def invoice_pdf(move):
-    """The ir.attachment holding Billy's current PDF of ``move`` (a linked invoice)."""
+def invoice_pdf(move, fetch=True):
+    """The ir.attachment holding Billy's current PDF of ``move`` (a linked invoice). Without
+    `fetch` (a read-only request, such as the chatter's), only the one kept, if any."""
     env = move.env
     link = env["billy.link"].sudo().search(link_domain(None, move._name, res_id=move.id), limit=1)
     if not link.billy_id:
         raise UserError(env._("%s is not in Billy yet: sync it first.", move.display_name))
-    if link.billy_pdf_id and link.billy_pdf_fingerprint == link.billy_fingerprint:
+    fresh = link.billy_pdf_fingerprint == link.billy_fingerprint
+    if (link.billy_pdf_id and fresh) or not fetch:
         return link.billy_pdf_id
     company = link.company_id
     try:

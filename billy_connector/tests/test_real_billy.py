@@ -3,6 +3,7 @@ what Billy received, not grossAmount - balance; a rotating downloadUrl is no cha
 credit-note literals; a Danish contact's cityId."""
 
 import base64
+from unittest.mock import PropertyMock, patch
 
 from odoo.tests import tagged
 
@@ -134,6 +135,23 @@ class TestRealBilly(InvoiceCase):
         self.sandbox.reset_stats()
         self.assertEqual(send._get_invoice_extra_attachments(move), attachments)
         self.assertFalse(self.sandbox.stats()["requests"], "the kept PDF, no second download")
+
+    def test_the_chatter_reads_the_kept_pdf_and_fetches_nothing(self):
+        """The chatter lists an invoice's attachments in a read-only request: Billy's PDF is
+        not fetched there (nor written); the kept one is listed."""
+        move = self.invoice([self.line(1, 400.0)])
+        self.sync()
+        self.sandbox.reset_stats()
+        with patch.object(type(self.env.cr), "readonly", new_callable=PropertyMock) as readonly:
+            readonly.return_value = True
+            self.assertFalse(move._get_mail_thread_data_attachments(), "none kept yet")
+            self.assertFalse(self.sandbox.stats()["requests"], "nothing fetched")
+            self.assertFalse(self.link_of(move).billy_pdf_id)
+        kept = self.env["account.move.send"]._get_invoice_extra_attachments(move)
+        self.assertTrue(kept)
+        with patch.object(type(self.env.cr), "readonly", new_callable=PropertyMock) as readonly:
+            readonly.return_value = True
+            self.assertIn(kept, move._get_mail_thread_data_attachments())
 
     def test_a_billy_credit_note_in_either_literal_becomes_a_credit_note(self):
         # fact F4: "creditNote" (three public clients) or "credit_note" (one)
