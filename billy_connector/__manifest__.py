@@ -3,7 +3,7 @@
 {
     "name": "Billy Connector",
     "summary": "Keep partners, products and invoices in step with Billy (billy.dk)",
-    "version": "19.0.1.2.0",
+    "version": "19.0.1.2.1",
     "category": "Accounting/Accounting",
     "website": "https://github.com/billy-connector/billy_connector",
     "author": "billy_connector authors",
