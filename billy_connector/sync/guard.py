@@ -100,13 +100,18 @@ class Guard:
 
     def answered_together(self, answers):
         """Billy's answers to one bulk save, each (record, kind, link, on_answer, result), in
-        one savepoint: its writes are flushed together. When one fails, the savepoint is
-        rolled back, with what the journal and the links noted in it, and each answer is
+        one savepoint: its writes are flushed together. When one fails, each answer is
         handled again in its own savepoint, so that one bad record fails alone."""
-        if self._depth or len(answers) < 2:
+        if self._depth or len(answers) < 2 or not self._in_one_savepoint(answers):
             for record, kind, link, on_answer, result in answers:
                 self.answered(record, kind, link, on_answer, (result, None))
             return
+        for _answer in answers:
+            self.run.step()
+
+    def _in_one_savepoint(self, answers):
+        """Whether every answer went through; when one did not, nothing is kept of any: the
+        savepoint is rolled back, with what the journal and the links noted in it."""
         journal, links = self.run.journal, self.run.links
         journal_mark, links_mark = journal.mark(), links.mark()
         self._depth += 1
@@ -114,22 +119,15 @@ class Guard:
             with self.env.cr.savepoint():
                 for _record, _kind, _link, on_answer, result in answers:
                     on_answer(result)
+            return True
         except Exception:  # each is handled again alone, where its error is reported
             journal.restore(journal_mark)
             links.forget_since(links_mark)
-            failed = True
-        else:
-            failed = False
+            return False
         finally:
             self._depth -= 1
             if not self._depth:
                 links.settle()
-        if failed:
-            for record, kind, link, on_answer, result in answers:
-                self.answered(record, kind, link, on_answer, (result, None))
-            return
-        for _answer in answers:
-            self.run.step()
 
     def _in_savepoint(self, record, kind, work, link, lock):
         links = self.run.links

@@ -97,9 +97,7 @@ class Links:
 
     def warm_links(self, links):
         """Read these links at once (one query) before they are written one by one."""
-        links = self.Link.union(*(link for link in links if link))
-        if links:
-            links.fetch()
+        self.Link.browse({link.id for link in links if link}).fetch()
 
     # --- writing --------------------------------------------------------------------------
 
